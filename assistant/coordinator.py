@@ -1,0 +1,672 @@
+"""One patient turn: which micro-models run, in what order, and what short-circuits.
+
+Order per turn: clean the text; screen for red flags and extract findings (the understanding
+fleet, which fails closed); stop at once on a red flag; otherwise parse the answer to the
+pending question, derive what else the patient already told us, pick the next question.
+Everything the turn produced is committed in one transaction before the reply is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.concepts import Analysis, Finding, RedFlag
+from assistant.errors import IntakeError, InvalidAnswer, SessionClosed, StaleAnswer
+from assistant.fleet import Fleet
+from assistant.i18n import Messages
+from assistant.interview import Interview, Progress
+from assistant.languages import LANGUAGES, Lang, is_lang
+from assistant.micromodels.base import Trace
+from assistant.questionnaire import Item
+from assistant.store import FactRow, IntakeRow, NewFact, Store, TurnWrite
+from assistant.text import clean_input
+
+# Slots an utterance can fill besides the question it answers, from finding attributes.
+_DERIVED_SLOTS = {
+    "duration": "hpi.duration",
+    "severity": "hpi.severity",
+    "location": "hpi.location",
+    "character": "hpi.character",
+    "onset": "hpi.onset",
+}
+_DERIVING_ITEMS = {
+    "chief_complaint",
+    "hpi_onset",
+    "hpi_location",
+    "hpi_duration",
+    "hpi_character",
+    "hpi_severity",
+    "hpi_radiation",
+}
+OPEN_STATUSES = ("in_progress", "review")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnView:
+    """What the patient door shows after any call."""
+
+    intake_id: str
+    language: Lang
+    status: str
+    reply: str
+    question: Item | None
+    progress: Progress
+    notice_key: str | None = None
+    resume_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    link_id: str
+    question: str
+    words: str
+    understood: str
+
+
+@dataclass(slots=True)
+class _Known:
+    values: dict[str, Any] = field(default_factory=dict)  # linkId -> answer value
+    slots: set[str] = field(default_factory=set)
+    age: int | None = None
+
+
+def known_from(facts: Sequence[FactRow]) -> _Known:
+    known = _Known()
+    for fact in facts:
+        if fact.kind in ("answer", "slot"):
+            known.slots.add(fact.key)
+            if fact.kind == "answer" and fact.link_id:
+                known.values[fact.link_id] = fact.value.get("value")
+                if fact.link_id == "age" and isinstance(fact.value.get("value"), int):
+                    known.age = int(fact.value["value"])
+        elif fact.kind == "no_known_allergies":
+            known.slots.add("allergies")
+        elif fact.kind == "no_medications":
+            known.slots.add("medications")
+    return known
+
+
+class Coordinator:
+    def __init__(
+        self,
+        fleet: Fleet,
+        interview: Interview,
+        store: Store,
+        messages: Messages,
+        *,
+        max_message_chars: int = 2000,
+        resume_token_days: int = 7,
+    ) -> None:
+        self.fleet = fleet
+        self.interview = interview
+        self.store = store
+        self.messages = messages
+        self.max_message_chars = max_message_chars
+        self.resume_token_days = resume_token_days
+
+    # --- the patient door ---------------------------------------------------------------
+
+    def start(self, language: str) -> TurnView:
+        lang = _lang(language)
+        first = self.interview.next_item({}, set())
+        greeting = self.messages.get("greeting", lang)
+        text = greeting if first is None else f"{greeting}\n\n{first.prompt(lang)}"
+        row, token = self.store.create_intake(
+            lang,
+            self.interview.questionnaire.version,
+            first.link_id if first else None,
+            text,
+            self.resume_token_days,
+        )
+        return self._view(row, text, resume_token=token)
+
+    def resume(self, token: str) -> TurnView:
+        row = self.store.find_by_token(token.strip())
+        return self._view(row, self.messages.get("resumed", row.language))
+
+    def view(self, intake_id: str) -> TurnView:
+        row = self.store.get_intake(intake_id)
+        turns = self.store.turns(intake_id)
+        last = next((t.text for t in reversed(turns) if t.role == "assistant"), "")
+        return self._view(row, last)
+
+    def set_language(self, intake_id: str, language: str) -> TurnView:
+        lang = _lang(language)
+        self.store.set_language(intake_id, lang)
+        row = self.store.get_intake(intake_id)
+        question = self._pending(row)
+        return self._view(row, question.prompt(lang) if question else "")
+
+    def answer(self, intake_id: str, link_id: str | None, text: str) -> TurnView:
+        """Take the patient's answer to ``link_id``; raises IntakeError subclasses."""
+        row = self.store.get_intake(intake_id)
+        if row.status not in ("in_progress",):
+            raise (
+                SessionClosed(intake_id)
+                if row.status != "review"
+                else InvalidAnswer(key="error_not_in_review")
+            )
+        cleaned = self._clean(text)
+        lang = _lang(row.language)
+        item = self._pending(row)
+        if item is None or item.link_id != link_id:
+            raise StaleAnswer(intake_id)
+        return self._take_answer(row, item, cleaned, lang, kind="answer")
+
+    def review(self, intake_id: str) -> list[ReviewRow]:
+        row = self.store.get_intake(intake_id)
+        lang = _lang(row.language)
+        rows: list[ReviewRow] = []
+        for fact in self.store.facts(intake_id):
+            if fact.kind != "answer" or not fact.link_id:
+                continue
+            try:
+                item = self.interview.questionnaire.item(fact.link_id)
+            except KeyError:
+                continue
+            rows.append(
+                ReviewRow(
+                    fact.link_id,
+                    item.prompt(lang),
+                    fact.evidence,
+                    self._localized_value(item, fact, lang),
+                )
+            )
+        return rows
+
+    def correct(self, intake_id: str, link_id: str, text: str) -> TurnView:
+        row = self.store.get_intake(intake_id)
+        if row.status not in OPEN_STATUSES:
+            raise SessionClosed(intake_id)
+        try:
+            item = self.interview.questionnaire.item(link_id)
+        except KeyError as exc:
+            raise InvalidAnswer(link_id) from exc
+        cleaned = self._clean(text)
+        return self._take_answer(row, item, cleaned, _lang(row.language), kind="correction")
+
+    def submit(self, intake_id: str) -> TurnView:
+        from assistant.summary import build_summary
+
+        row = self.store.get_intake(intake_id)
+        if row.status != "review":
+            if row.status in ("submitted", "emergency"):
+                raise SessionClosed(intake_id)
+            raise InvalidAnswer(key="error_not_in_review")
+        facts = self.store.facts(intake_id)
+        decision = self._triage(facts)
+        triage = (decision.level, decision.rule, decision.reason)
+        summary = build_summary(
+            row,
+            facts,
+            self.interview.questionnaire,
+            self.fleet.versions(),
+            triage=triage,
+            status="submitted",
+        )
+        self.store.set_status(
+            intake_id,
+            expected_status="review",
+            status="submitted",
+            triage=triage,
+            summary=("template", summary.as_dict()),
+        )
+        return self._view(
+            self.store.get_intake(intake_id), self.messages.get("submitted", row.language)
+        )
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _clean(self, text: str) -> str:
+        if not isinstance(text, str):
+            raise InvalidAnswer(key="error_empty")
+        if len(text) > self.max_message_chars * 4:
+            raise InvalidAnswer(key="error_too_long")
+        cleaned = clean_input(text)
+        if not cleaned:
+            raise InvalidAnswer(key="error_empty")
+        if len(cleaned) > self.max_message_chars:
+            raise InvalidAnswer(key="error_too_long")
+        return cleaned
+
+    def _pending(self, row: IntakeRow) -> Item | None:
+        if row.current_link_id is None:
+            return None
+        try:
+            return self.interview.questionnaire.item(row.current_link_id)
+        except KeyError:
+            return None
+
+    def _take_answer(
+        self, row: IntakeRow, item: Item, text: str, lang: Lang, *, kind: str
+    ) -> TurnView:
+        facts_before = self.store.facts(row.id)
+        analysis, traces = self.fleet.understanding.analyze(text, lang)
+        traces = list(traces)
+        versions = self.fleet.understanding.versions
+        new_facts = self._analysis_facts(analysis, item, text, versions)
+
+        if analysis.red_flags or analysis.escalated:
+            return self._stop_for_emergency(
+                row, item, text, lang, analysis, traces, new_facts, facts_before, kind
+            )
+
+        parsed, parse_traces = self._parse(item, text, lang, analysis.language)
+        traces.extend(parse_traces)
+        if parsed is None and item.understand is None:
+            reply = self._not_understood(item, lang)
+            self.store.record_turn(
+                TurnWrite(
+                    row.id,
+                    row.current_link_id,
+                    text,
+                    analysis.language,
+                    reply,
+                    row.current_link_id,
+                    row.status,
+                    facts=new_facts,
+                    traces=traces,
+                    kind="unparsed",
+                )
+            )
+            return self._view(self.store.get_intake(row.id), reply, notice_key="not_understood")
+
+        answer = self._answer_fact(item, text, analysis, parsed)
+        new_facts.insert(0, answer)
+        new_facts.extend(self._derived_slots(item, analysis, text, versions))
+
+        superseded = item.link_id if kind == "correction" else None
+        remaining = [f for f in facts_before if f.link_id != superseded]
+        known = known_from(remaining)
+        for fact in new_facts:
+            if fact.kind in ("answer", "slot"):
+                known.slots.add(fact.key)
+                if fact.kind == "answer" and fact.link_id:
+                    known.values[fact.link_id] = fact.value.get("value")
+            elif fact.kind == "no_known_allergies":
+                known.slots.add("allergies")
+            elif fact.kind == "no_medications":
+                known.slots.add("medications")
+        nxt = self.interview.next_item(known.values, known.slots)
+        ack = self.messages.get("ack" if kind == "answer" else "corrected", lang)
+        if nxt is None:
+            reply = f"{ack} {self.messages.get('review_intro', lang)}"
+            status = "review"
+        else:
+            reply = f"{ack}\n\n{nxt.prompt(lang)}"
+            status = "in_progress"
+        self.store.record_turn(
+            TurnWrite(
+                row.id,
+                row.current_link_id,
+                text,
+                analysis.language,
+                reply,
+                nxt.link_id if nxt else None,
+                status,
+                facts=new_facts,
+                traces=traces,
+                kind=kind,
+                supersede_link_id=superseded,
+                answered_link_id=item.link_id,
+            )
+        )
+        return self._view(self.store.get_intake(row.id), reply)
+
+    def _parse(self, item: Item, text: str, lang: Lang, detected: str) -> tuple[Any, list[Trace]]:
+        traces: list[Trace] = []
+        # The session language first, then the detected one, then the rest: patients mix.
+        order = [lang] + [x for x in (detected, *LANGUAGES) if is_lang(x) and x != lang]
+        seen: set[str] = set()
+        for candidate in order:
+            if candidate in seen or not is_lang(candidate):
+                continue
+            seen.add(candidate)
+            result = self.fleet.answer_parser.run(
+                text,
+                qtype=item.type,
+                language=candidate,
+                options=item.options,
+                minimum=item.minimum,
+                maximum=item.maximum,
+            )
+            traces.append(result.trace)
+            if result.value is not None:
+                return result.value, traces
+        return None, traces
+
+    def _answer_fact(self, item: Item, text: str, analysis: Analysis, parsed: Any) -> NewFact:
+        parser = self.fleet.answer_parser
+        if parsed is None:
+            # Free text the parser could not type: keep the words; understanding reads them.
+            value = {"kind": "value", "value": text, "english": text}
+            confidence = None
+        else:
+            value = {"kind": parsed.kind, "value": parsed.value, "english": parsed.english}
+            confidence = 0.95 if parsed.kind == "value" else 0.8
+        return NewFact(
+            kind="answer",
+            key=item.slot,
+            label=item.text["en"],
+            value=value,
+            evidence=text,
+            evidence_language=analysis.language,
+            source="patient",
+            model=parser.name,
+            version=parser.version,
+            confidence=confidence,
+            link_id=item.link_id,
+        )
+
+    def _analysis_facts(
+        self, analysis: Analysis, item: Item, text: str, versions: dict[str, str]
+    ) -> list[NewFact]:
+        facts: list[NewFact] = []
+        family_item = item.link_id == "family_history"
+        history_item = item.understand == "conditions" and not family_item
+        for finding in analysis.findings:
+            context = finding.context
+            if family_item and context == "current":
+                context = "family"
+            elif history_item and context == "current":
+                context = "history"
+            kind = {
+                "current": "finding",
+                "family": "family_history",
+                "history": "past_history",
+            }.get(context, "finding")
+            facts.append(
+                _finding_fact(
+                    finding,
+                    kind,
+                    context,
+                    analysis.language,
+                    versions.get("findings", ""),
+                    item.link_id,
+                )
+            )
+        for med in analysis.medications:
+            facts.append(
+                NewFact(
+                    kind="medication",
+                    key=med.code or med.label,
+                    label=med.label,
+                    value={"dose": med.dose, "frequency": med.frequency},
+                    present=True,
+                    evidence=med.evidence,
+                    evidence_language=analysis.language,
+                    source="model",
+                    model="medications",
+                    version=versions.get("medications", ""),
+                    confidence=med.confidence,
+                    link_id=item.link_id,
+                )
+            )
+        for allergy in analysis.allergies:
+            facts.append(
+                NewFact(
+                    kind="allergy",
+                    key=allergy.code or allergy.substance,
+                    label=allergy.substance,
+                    value={"reaction": allergy.reaction},
+                    present=True,
+                    evidence=allergy.evidence,
+                    evidence_language=analysis.language,
+                    source="model",
+                    model="allergies",
+                    version=versions.get("allergies", ""),
+                    confidence=allergy.confidence,
+                    link_id=item.link_id,
+                )
+            )
+        if analysis.no_known_allergies:
+            facts.append(
+                NewFact(
+                    kind="no_known_allergies",
+                    key="no_known_allergies",
+                    label="No known allergies",
+                    present=False,
+                    evidence=text,
+                    evidence_language=analysis.language,
+                    source="model",
+                    model="allergies",
+                    version=versions.get("allergies", ""),
+                    confidence=0.9,
+                    link_id=item.link_id,
+                )
+            )
+        if analysis.no_medications:
+            facts.append(
+                NewFact(
+                    kind="no_medications",
+                    key="no_medications",
+                    label="No regular medications",
+                    present=False,
+                    evidence=text,
+                    evidence_language=analysis.language,
+                    source="model",
+                    model="medications",
+                    version=versions.get("medications", ""),
+                    confidence=0.9,
+                    link_id=item.link_id,
+                )
+            )
+        for flag in analysis.red_flags:
+            facts.append(
+                _red_flag_fact(flag, analysis.language, versions.get("red_flags", ""), item.link_id)
+            )
+        return facts
+
+    def _derived_slots(
+        self, item: Item, analysis: Analysis, text: str, versions: dict[str, str]
+    ) -> list[NewFact]:
+        if item.link_id not in _DERIVING_ITEMS:
+            return []
+        facts: list[NewFact] = []
+        present = [f for f in analysis.findings if f.present and f.context == "current"]
+        for attribute, slot in _DERIVED_SLOTS.items():
+            if slot == item.slot:
+                continue
+            for finding in present:
+                value = getattr(finding, attribute)
+                if value is None:
+                    continue
+                if attribute == "onset" and value not in ("sudden", "gradual"):
+                    continue
+                english = (
+                    value.english()
+                    if attribute == "duration"
+                    else (f"{value}/10" if attribute == "severity" else str(value))
+                )
+                raw = value.as_dict() if attribute == "duration" else value
+                facts.append(
+                    NewFact(
+                        kind="slot",
+                        key=slot,
+                        label=finding.label,
+                        value={"kind": "value", "value": raw, "english": english},
+                        evidence=finding.evidence,
+                        evidence_language=analysis.language,
+                        source="model",
+                        model="findings",
+                        version=versions.get("findings", ""),
+                        confidence=finding.confidence,
+                        link_id=item.link_id,
+                    )
+                )
+                break
+        return facts
+
+    def _stop_for_emergency(
+        self,
+        row: IntakeRow,
+        item: Item,
+        text: str,
+        lang: Lang,
+        analysis: Analysis,
+        traces: list[Trace],
+        new_facts: list[NewFact],
+        facts_before: Sequence[FactRow],
+        kind: str,
+    ) -> TurnView:
+        from assistant.summary import build_summary
+
+        flags = list(analysis.red_flags)
+        if analysis.escalated and not flags:
+            flags.append(
+                RedFlag(
+                    "screening_error",
+                    "Red-flag screening failed; escalated",
+                    "",
+                    "fail_closed",
+                    "emergency",
+                )
+            )
+            new_facts.append(_red_flag_fact(flags[-1], analysis.language, "", item.link_id))
+        findings = [f for f in analysis.findings if f.context == "current"]
+        decision = self.fleet.understanding.triage(findings, flags, known_from(facts_before).age)
+        traces.append(decision.trace)
+        triage = (decision.value.level, decision.value.rule, decision.value.reason)
+        reply = (
+            f"{self.messages.get('emergency_title', lang)}\n\n"
+            f"{self.messages.get('emergency_guidance', lang)}"
+        )
+        self.store.record_turn(
+            TurnWrite(
+                row.id,
+                row.current_link_id,
+                text,
+                analysis.language,
+                reply,
+                None,
+                "emergency",
+                facts=new_facts,
+                traces=traces,
+                kind=kind,
+                triage=triage,
+                answered_link_id=item.link_id,
+            )
+        )
+        stored = self.store.get_intake(row.id)
+        summary = build_summary(
+            stored,
+            self.store.facts(row.id),
+            self.interview.questionnaire,
+            self.fleet.versions(),
+            triage=triage,
+            status="emergency",
+        )
+        self.store.set_status(
+            row.id,
+            expected_status="emergency",
+            status="emergency",
+            summary=("template", summary.as_dict()),
+        )
+        return self._view(stored, reply, notice_key="emergency")
+
+    def _triage(self, facts: Sequence[FactRow]) -> Any:
+        from assistant.summary import findings_from, red_flags_from
+
+        result = self.fleet.understanding.triage(
+            findings_from(facts), red_flags_from(facts), known_from(facts).age
+        )
+        return result.value
+
+    def _not_understood(self, item: Item, lang: Lang) -> str:
+        if item.type == "choice":
+            options = ", ".join(o.text[lang] for o in item.options)
+            hint = self.messages.get("hint_choice", lang, options=options)
+        else:
+            key = f"hint_{item.type}" if f"hint_{item.type}" in self.messages else "hint_text"
+            hint = self.messages.get(key, lang)
+        if item.hint:
+            hint = f"{hint} {item.hint[lang]}"
+        hint = f"{hint} {self.messages.get('you_can_skip', lang)}"
+        return f"{self.messages.get('not_understood', lang, hint=hint)}\n\n{item.prompt(lang)}"
+
+    def _localized_value(self, item: Item, fact: FactRow, lang: Lang) -> str:
+        kind = fact.value.get("kind")
+        if kind == "unknown":
+            return self.messages.get("unknown_value", lang)
+        if kind == "none":
+            return self.messages.get("none_value", lang)
+        value = fact.value.get("value")
+        if item.type == "choice" and isinstance(value, str):
+            option = item.option(value)
+            if option is not None:
+                return option.text[lang]
+        if item.type == "duration" and isinstance(value, dict):
+            return str(fact.value.get("english", ""))
+        return str(fact.value.get("english", value))
+
+    def _view(
+        self,
+        row: IntakeRow,
+        reply: str,
+        *,
+        notice_key: str | None = None,
+        resume_token: str | None = None,
+    ) -> TurnView:
+        facts = self.store.facts(row.id)
+        known = known_from(facts)
+        return TurnView(
+            intake_id=row.id,
+            language=_lang(row.language),
+            status=row.status,
+            reply=reply,
+            question=self._pending(row) if row.status == "in_progress" else None,
+            progress=self.interview.progress(known.values, known.slots),
+            notice_key=notice_key,
+            resume_token=resume_token,
+        )
+
+
+def _lang(value: str) -> Lang:
+    if not is_lang(value):
+        raise IntakeError(f"unsupported language {value!r}", key="error_generic")
+    return value
+
+
+def _finding_fact(
+    finding: Finding, kind: str, context: str, language: str, version: str, link_id: str
+) -> NewFact:
+    return NewFact(
+        kind=kind,
+        key=finding.code,
+        label=finding.label,
+        value={
+            "context": context,
+            "duration": finding.duration.as_dict() if finding.duration else None,
+            "severity": finding.severity,
+            "onset": finding.onset,
+            "location": finding.location,
+            "character": finding.character,
+        },
+        present=finding.present,
+        evidence=finding.evidence,
+        evidence_language=language,
+        source="model",
+        model="findings",
+        version=version,
+        confidence=finding.confidence,
+        link_id=link_id,
+    )
+
+
+def _red_flag_fact(flag: RedFlag, language: str, version: str, link_id: str) -> NewFact:
+    return NewFact(
+        kind="red_flag",
+        key=flag.code,
+        label=flag.label,
+        value={"rule": flag.rule, "level": flag.level},
+        present=True,
+        evidence=flag.evidence,
+        evidence_language=language,
+        source="model",
+        model="red_flags",
+        version=version,
+        confidence=1.0,
+        link_id=link_id,
+    )

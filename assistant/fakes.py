@@ -1,0 +1,53 @@
+"""Fakes that follow the real protocols, for tests of coordination only."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.concepts import Analysis, Finding, RedFlag, TriageDecision
+from assistant.languages import Lang
+from assistant.micromodels.base import Result, Trace, timed
+
+
+@dataclass
+class FakeUnderstanding:
+    """Returns queued analyses in order (an empty one when the queue is dry).
+
+    ``seen`` records every text it was given; ``fail_next`` makes the next call behave as a
+    failed red-flag screen does in the real fleet: escalated, never silent.
+    """
+
+    analyses: deque[Analysis] = field(default_factory=deque)
+    seen: list[str] = field(default_factory=list)
+    triage_level: str = "consultation"
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {"findings": "fake-1", "red_flags": "fake-1", "triage": "fake-1"}
+
+    def warm_up(self) -> None:
+        return None
+
+    def queue(self, *analyses: Analysis) -> None:
+        self.analyses.extend(analyses)
+
+    def analyze(self, text: str, language: Lang | None = None) -> tuple[Analysis, list[Trace]]:
+        self.seen.append(text)
+        analysis = self.analyses.popleft() if self.analyses else Analysis(language or "en")
+        trace = timed("findings", "fake-1").finish(confidence=0.9)
+        return analysis, [trace]
+
+    def triage(
+        self,
+        findings: Sequence[Finding],
+        red_flags: Sequence[RedFlag],
+        age: int | None = None,
+    ) -> Result[TriageDecision]:
+        timer = timed("triage", "fake-1")
+        if red_flags:
+            decision = TriageDecision("emergency_ambulance", "fake_red_flag", "red flag present")
+        else:
+            decision = TriageDecision(self.triage_level, "fake_default", "no red flag")  # type: ignore[arg-type]
+        return Result(decision, timer.finish(confidence=1.0))

@@ -1,0 +1,1 @@
+"""The fleet: one module per bounded task, each small, versioned and traced."""

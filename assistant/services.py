@@ -1,0 +1,162 @@
+"""Everything the three doors and the CLI need, built once from Settings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.auth import Principal, Users
+from assistant.config import Settings
+from assistant.coordinator import Coordinator
+from assistant.errors import ConfigError, SessionNotFound
+from assistant.fleet import Fleet, build_fleet
+from assistant.i18n import Messages
+from assistant.interview import Interview
+from assistant.languages import LANGUAGES
+from assistant.questionnaire import Questionnaire, load_questionnaire
+from assistant.store import IntakeRow, Store
+from assistant.summary import build_summary, summary_from_dict
+from assistant.summary_types import ClinicalSummary
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    name: dict[str, str]
+    avatar: Path
+    greeting: dict[str, str] | None = None
+
+
+def load_persona(settings: Settings) -> Persona:
+    path = settings.knowledge_dir / "persona.yaml"
+    raw: dict[str, Any] = {}
+    if path.exists():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path.name}: expected a mapping")
+        unknown = sorted(set(loaded) - {"name", "avatar", "greeting"})
+        if unknown:
+            raise ConfigError(f"{path.name}: unknown key {unknown}; allowed: avatar, greeting, name")
+        raw = loaded
+    names = raw.get("name") or {}
+    if isinstance(names, str):
+        names = {lang: names for lang in LANGUAGES}
+    name = {lang: str(names.get(lang) or settings.assistant_name) for lang in LANGUAGES}
+    avatar = settings.assets_dir / str(raw.get("avatar") or settings.avatar)
+    greeting = raw.get("greeting")
+    return Persona(name, avatar, dict(greeting) if isinstance(greeting, dict) else None)
+
+
+class ClinicianDesk:
+    """What the clinician door reads. Every call checks the role and is audited."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def queue(self, who: Principal) -> list[IntakeRow]:
+        who.require("clinician")
+        self._s.store.audit(who.username, "view_queue")
+        return self._s.store.queue()
+
+    def summary(self, who: Principal, intake_id: str) -> ClinicalSummary:
+        who.require("clinician")
+        self._s.store.audit(who.username, "view_summary", intake_id)
+        return self._s.summary(intake_id)
+
+    def pdf(self, who: Principal, intake_id: str) -> Path:
+        who.require("clinician")
+        self._s.store.audit(who.username, "download_pdf", intake_id)
+        return self._s.write_pdf(intake_id)
+
+
+class Services:
+    def __init__(self, settings: Settings, fleet: Fleet | None = None) -> None:
+        self.settings = settings
+        settings.ensure_data_dir()
+        self.questionnaire: Questionnaire = load_questionnaire(
+            settings.knowledge_dir / "questionnaire.yaml"
+        )
+        self.persona = load_persona(settings)
+        self.messages = _PersonaMessages(
+            Messages.load(settings.knowledge_dir / "ui.yaml", ambulance=settings.ambulance_number),
+            self.persona,
+        )
+        self.fleet = fleet if fleet is not None else build_fleet(settings.knowledge_dir)
+        self.store = Store(settings.resolved_database_url)
+        self.store.create_schema()
+        self.interview = Interview(self.questionnaire)
+        self.coordinator = Coordinator(
+            self.fleet, self.interview, self.store, self.messages,
+            max_message_chars=settings.max_message_chars,
+            resume_token_days=settings.resume_token_days,
+        )
+        self.users = Users(self.store)
+        self.desk = ClinicianDesk(self)
+
+    def warm_up(self) -> None:
+        self.fleet.warm_up()
+
+    def summary(self, intake_id: str) -> ClinicalSummary:
+        stored = self.store.latest_summary(intake_id)
+        if stored is not None:
+            return summary_from_dict(stored.content)
+        intake = self.store.get_intake(intake_id)
+        if intake is None:
+            raise SessionNotFound(intake_id)
+        triage = None
+        if intake.triage_level:
+            triage = (intake.triage_level, intake.triage_rule or "", intake.triage_reason or "")
+        return build_summary(intake, self.store.facts(intake_id), self.questionnaire,
+                             self.fleet.versions(), triage=triage, status=intake.status)
+
+    def write_pdf(self, intake_id: str, out: Path | None = None) -> Path:
+        from assistant.report import render_pdf
+
+        summary = self.summary(intake_id)
+        data = render_pdf(summary, fonts_dir=self.settings.fonts_dir,
+                          clinic_name=self.settings.clinic_name,
+                          assistant_name=self.persona.name["en"])
+        if out is None:
+            folder = self.settings.data_dir / "exports"
+            folder.mkdir(parents=True, exist_ok=True)
+            out = folder / f"intake-{intake_id[:12]}.pdf"
+        out.write_bytes(data)
+        return out
+
+    def manifest(self) -> dict[str, Any]:
+        path = self.settings.models_dir / "manifest.yaml"
+        manifest = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return {
+            "questionnaire": {
+                "id": self.questionnaire.id,
+                "version": self.questionnaire.version,
+                "sha256": self.questionnaire.sha256,
+                "items": len(self.questionnaire.items),
+            },
+            "micromodels": self.fleet.versions(),
+            "manifest": manifest,
+        }
+
+    def manifest_json(self) -> str:
+        return json.dumps(self.manifest(), ensure_ascii=False, indent=2)
+
+
+class _PersonaMessages(Messages):
+    """Messages with the persona's name (per language) filled in."""
+
+    def __init__(self, inner: Messages, persona: Persona) -> None:
+        super().__init__({}, {})
+        self._inner = inner
+        self._persona = persona
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._inner
+
+    def get(self, key: str, lang: str, **values: Any) -> str:
+        if key == "greeting" and self._persona.greeting and self._persona.greeting.get(lang):
+            return self._persona.greeting[lang].format(name=self._persona.name[lang])
+        values.setdefault("name", self._persona.name.get(lang, self._persona.name["en"]))
+        return self._inner.get(key, lang, **values)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+
+KNOWLEDGE = PROJECT_ROOT / "knowledge"
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Iterator[Path]:
+    import shutil
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    yield target
