@@ -11,7 +11,7 @@ import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
@@ -64,8 +64,10 @@ class PatientDoor:
         classes = ["rtl"] if rtl else []
         return (
             gr.update(value=f"## {self.t('app_title', lang)}", rtl=rtl),
-            gr.update(value=f"**{self.t('consent_title', lang)}**\n\n{self.t('consent_text', lang)}",
-                      rtl=rtl),
+            gr.update(
+                value=f"**{self.t('consent_title', lang)}**\n\n{self.t('consent_text', lang)}",
+                rtl=rtl,
+            ),
             gr.update(value=self.t("consent_accept", lang)),
             gr.update(rtl=rtl),
             gr.update(placeholder=self.t("answer_placeholder", lang), rtl=rtl),
@@ -82,8 +84,11 @@ class PatientDoor:
 
     def render(self, view: TurnView, state: dict[str, Any]) -> tuple[Any, ...]:
         lang = view.language
-        state = {"intake_id": view.intake_id, "lang": lang,
-                 "link_id": view.question.link_id if view.question else None}
+        state = {
+            "intake_id": view.intake_id,
+            "lang": lang,
+            "link_id": view.question.link_id if view.question else None,
+        }
         question = view.question
         quick: list[tuple[str, str]] = []
         if question is not None and question.type == "choice":
@@ -104,8 +109,9 @@ class PatientDoor:
                 correct_choices.append((row.question, row.link_id))
         emergency = ""
         if view.status == "emergency":
-            emergency = (f"### {self.t('emergency_title', lang)}\n\n"
-                         f"{self.t('emergency_guidance', lang)}")
+            emergency = (
+                f"### {self.t('emergency_title', lang)}\n\n{self.t('emergency_guidance', lang)}"
+            )
         in_progress = view.status == "in_progress"
         return (
             state,
@@ -115,9 +121,14 @@ class PatientDoor:
             gr.update(value=token_md, visible=bool(token_md)) if token_md else gr.update(),
             gr.update(visible=in_progress),
             gr.update(visible=view.status == "review"),
-            gr.update(value=review_rows,
-                      headers=[self.t("review_question", lang), self.t("review_your_words", lang),
-                               self.t("review_understood", lang)]),
+            gr.update(
+                value=review_rows,
+                headers=[
+                    self.t("review_question", lang),
+                    self.t("review_your_words", lang),
+                    self.t("review_understood", lang),
+                ],
+            ),
             gr.update(choices=correct_choices, value=None),
             gr.update(value=emergency, visible=bool(emergency)),
             gr.update(visible=False),
@@ -229,7 +240,13 @@ def summary_html(summary: ClinicalSummary) -> str:
         f"<h3>Intake {html.escape(summary.session_id[:12])} · {html.escape(summary.status)}</h3>",
         f"<p>Age {summary.age if summary.age is not None else '?'} · "
         f"sex {html.escape(summary.sex or '?')} · language {html.escape(summary.language)} · "
-        f"{summary.kind} summary</p>",
+        f"{summary.kind} summary"
+        + (
+            f" · reviewed by {html.escape(summary.reviewed_by)}"
+            if summary.reviewed_by
+            else " · not yet reviewed"
+        )
+        + "</p>",
         f"<p class='triage-{html.escape(level)}'>Triage: "
         f"{html.escape(TRIAGE_WORDS.get(level, level or 'not set'))} "
         f"(rule {html.escape(summary.triage_rule or '-')}: "
@@ -237,8 +254,9 @@ def summary_html(summary: ClinicalSummary) -> str:
     ]
     if summary.red_flags:
         parts.append("<h4 class='triage-emergency'>Red flags</h4><ul>")
-        parts.extend(f"<li><b>{html.escape(f.text)}</b><br>{_provenance(f)}</li>"
-                     for f in summary.red_flags)
+        parts.extend(
+            f"<li><b>{html.escape(f.text)}</b><br>{_provenance(f)}</li>" for f in summary.red_flags
+        )
         parts.append("</ul>")
     for section in summary.sections:
         parts.append(f"<h4>{html.escape(section.title)}</h4>")
@@ -266,7 +284,9 @@ class StaffDoor:
             who = self.s.users.login(username or "", password or "")
             who.require(role)
         except AccessDenied as exc:
-            raise gr.Error("Sign-in failed: wrong username or password, or no access to this door.") from exc
+            raise gr.Error(
+                "Sign-in failed: wrong username or password, or no access to this door."
+            ) from exc
         return who, f"Signed in as **{who.username}** ({', '.join(sorted(who.roles))})"
 
     def _who(self, who: Principal | None, role: str) -> Principal:
@@ -285,25 +305,60 @@ class StaffDoor:
         for intake in self.s.desk.queue(principal):
             when = intake.submitted_at or intake.updated_at
             level = intake.triage_level or ""
-            rows.append([
-                when.strftime("%Y-%m-%d %H:%M") if when else "",
-                TRIAGE_WORDS.get(level, level),
-                intake.status,
-                intake.language,
-                intake.id,
-            ])
-            choices.append((f"{when:%H:%M} · {TRIAGE_WORDS.get(level, level)} · {intake.id[:8]}",
-                            intake.id))
+            rows.append(
+                [
+                    when.strftime("%Y-%m-%d %H:%M") if when else "",
+                    TRIAGE_WORDS.get(level, level),
+                    intake.status,
+                    intake.language,
+                    intake.id,
+                ]
+            )
+            choices.append(
+                (f"{when:%H:%M} · {TRIAGE_WORDS.get(level, level)} · {intake.id[:8]}", intake.id)
+            )
         return rows, gr.update(choices=choices, value=choices[0][1] if choices else None)
 
-    def open(self, who: Principal | None, intake_id: str | None) -> str:
+    def open(self, who: Principal | None, intake_id: str | None) -> tuple[str, Any]:
         principal = self._who(who, "clinician")
         if not intake_id:
             raise gr.Error("Choose an intake from the queue.")
         try:
-            return summary_html(self.s.desk.summary(principal, intake_id))
+            summary = self.s.desk.summary(principal, intake_id)
+            facts = self.s.desk.editable_facts(principal, intake_id)
         except IntakeError as exc:
             raise gr.Error("That intake could not be found.") from exc
+        choices = [(text, str(fact_id)) for fact_id, text in facts]
+        return summary_html(summary), gr.update(choices=choices, value=None)
+
+    def correct(
+        self,
+        who: Principal | None,
+        intake_id: str | None,
+        fact_id: str | None,
+        text: str,
+        polarity: str,
+        reason: str,
+    ) -> tuple[str, Any]:
+        principal = self._who(who, "clinician")
+        if not intake_id or not fact_id:
+            raise gr.Error("Choose an intake and the fact to correct.")
+        present = {"present": True, "absent": False}.get(polarity)
+        try:
+            self.s.desk.correct(
+                principal, intake_id, int(fact_id), text or "", present, reason or ""
+            )
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from exc
+        except IntakeError as exc:
+            raise gr.Error("That fact is no longer current; reopen the intake.") from exc
+        return self.open(who, intake_id)
+
+    def sign_off(self, who: Principal | None, intake_id: str | None) -> str:
+        principal = self._who(who, "clinician")
+        if not intake_id:
+            raise gr.Error("Choose an intake from the queue.")
+        return summary_html(self.s.desk.sign_off(principal, intake_id))
 
     def pdf(self, who: Principal | None, intake_id: str | None) -> str:
         principal = self._who(who, "clinician")
@@ -313,8 +368,10 @@ class StaffDoor:
 
     def manifest(self, who: Principal | None) -> tuple[dict[str, Any], list[list[str]]]:
         self._who(who, "admin")
-        items = [[item.link_id, item.section, item.type, item.text["en"]]
-                 for item in self.s.questionnaire.items]
+        items = [
+            [item.link_id, item.section, item.type, item.text["en"]]
+            for item in self.s.questionnaire.items
+        ]
         return json.loads(self.s.manifest_json()), items
 
 
@@ -326,21 +383,25 @@ def build_app(services: Services) -> gr.Blocks:
     staff = StaffDoor(services)
     avatar = services.persona.avatar
     en = "en"
-    with gr.Blocks(title=f"{services.persona.name['en']} · intake", analytics_enabled=False) as demo:
+    with gr.Blocks(
+        title=f"{services.persona.name['en']} · intake", analytics_enabled=False
+    ) as demo:
         with gr.Tab("Patient / المريض / مریض"):
             state = gr.State(_new_state())
             with gr.Column() as patient_col:
                 language = gr.Radio(LANG_CHOICES, value=en, label="Language · اللغة · زبان")
                 title = gr.Markdown(f"## {patient.t('app_title', en)}")
                 consent = gr.Markdown(
-                    f"**{patient.t('consent_title', en)}**\n\n{patient.t('consent_text', en)}")
+                    f"**{patient.t('consent_title', en)}**\n\n{patient.t('consent_text', en)}"
+                )
                 start = gr.Button(patient.t("consent_accept", en), variant="primary")
                 with gr.Row():
                     resume_code = gr.Textbox(label=patient.t("resume_label", en), scale=3)
                     resume_btn = gr.Button(patient.t("resume_button", en), scale=1)
                 token_md = gr.Markdown(visible=False, elem_classes=["resume-code"])
                 chat = gr.Chatbot(
-                    label=services.persona.name["en"], height=420,
+                    label=services.persona.name["en"],
+                    height=420,
                     avatar_images=(None, str(avatar)) if avatar.exists() else None,
                 )
                 emergency = gr.Markdown(visible=False, elem_classes=["emergency"])
@@ -348,13 +409,19 @@ def build_app(services: Services) -> gr.Blocks:
                 with gr.Column(visible=False) as answer_box:
                     quick = gr.Radio([], label=patient.t("quick_answers", en), visible=False)
                     with gr.Row():
-                        text = gr.Textbox(show_label=False, scale=4,
-                                          placeholder=patient.t("answer_placeholder", en),
-                                          max_length=services.settings.max_message_chars * 4)
+                        text = gr.Textbox(
+                            show_label=False,
+                            scale=4,
+                            placeholder=patient.t("answer_placeholder", en),
+                            max_length=services.settings.max_message_chars * 4,
+                        )
                         send = gr.Button(patient.t("send", en), variant="primary", scale=1)
                 with gr.Column(visible=False) as review_box:
-                    review_table = gr.Dataframe(headers=["Question", "Your words", "Understood as"],
-                                                interactive=False, wrap=True)
+                    review_table = gr.Dataframe(
+                        headers=["Question", "Your words", "Understood as"],
+                        interactive=False,
+                        wrap=True,
+                    )
                     with gr.Row():
                         correct_which = gr.Dropdown([], label=patient.t("correct_which", en))
                         correct_text = gr.Textbox(label=patient.t("correct_text", en))
@@ -362,22 +429,61 @@ def build_app(services: Services) -> gr.Blocks:
                     submit = gr.Button(patient.t("submit_button", en), variant="primary")
                 done = gr.Markdown(visible=False)
 
-            view_outputs = [state, chat, quick, progress, token_md, answer_box, review_box,
-                            review_table, correct_which, emergency, done, text]
-            chrome_outputs = [title, consent, start, chat, text, send, quick, resume_code,
-                              resume_btn, correct_which, correct_text, correct_btn, submit,
-                              patient_col]
-            language.change(patient.switch_language, [language, state],
-                            [state, *chrome_outputs], api_name="set_language")
+            view_outputs = [
+                state,
+                chat,
+                quick,
+                progress,
+                token_md,
+                answer_box,
+                review_box,
+                review_table,
+                correct_which,
+                emergency,
+                done,
+                text,
+            ]
+            chrome_outputs = [
+                title,
+                consent,
+                start,
+                chat,
+                text,
+                send,
+                quick,
+                resume_code,
+                resume_btn,
+                correct_which,
+                correct_text,
+                correct_btn,
+                submit,
+                patient_col,
+            ]
+            language.change(
+                patient.switch_language,
+                [language, state],
+                [state, *chrome_outputs],
+                api_name="set_language",
+            )
             start.click(patient.start, [language, state], view_outputs, api_name="start")
-            resume_btn.click(patient.resume, [resume_code, language, state], view_outputs,
-                             api_name="resume")
-            send.click(patient.answer, [text, state], view_outputs, api_name="answer",
-                       concurrency_limit=None)
+            resume_btn.click(
+                patient.resume, [resume_code, language, state], view_outputs, api_name="resume"
+            )
+            send.click(
+                patient.answer,
+                [text, state],
+                view_outputs,
+                api_name="answer",
+                concurrency_limit=None,
+            )
             text.submit(patient.answer, [text, state], view_outputs, api_visibility="private")
             quick.input(patient.quick, [quick, state], view_outputs, api_name="quick_answer")
-            correct_btn.click(patient.correct, [correct_which, correct_text, state], view_outputs,
-                              api_name="correct")
+            correct_btn.click(
+                patient.correct,
+                [correct_which, correct_text, state],
+                view_outputs,
+                api_name="correct",
+            )
             submit.click(patient.submit, [state], view_outputs, api_name="submit")
 
         with gr.Tab("Clinician"):
@@ -390,18 +496,43 @@ def build_app(services: Services) -> gr.Blocks:
             refresh = gr.Button("Refresh queue")
             queue_df = gr.Dataframe(
                 headers=["Finished", "Triage", "Status", "Language", "Intake"],
-                interactive=False, wrap=True)
+                interactive=False,
+                wrap=True,
+            )
             with gr.Row():
                 pick = gr.Dropdown([], label="Intake")
                 open_btn = gr.Button("Open summary")
                 pdf_btn = gr.Button("Download PDF")
             summary_view = gr.HTML()
             pdf_file = gr.File(label="PDF")
-            login_c.click(lambda u, p: staff.login(u, p, "clinician"), [user_c, pass_c],
-                          [who_c, status_c], api_name="clinician_login").then(
-                staff.queue, [who_c], [queue_df, pick])
+            with gr.Accordion("Correct a fact / sign off", open=False):
+                fact_pick = gr.Dropdown([], label="Fact")
+                with gr.Row():
+                    fact_text = gr.Textbox(label="Corrected text (English)")
+                    fact_polarity = gr.Radio(
+                        ["present", "absent", "n/a"], value="n/a", label="Finding is"
+                    )
+                    fact_reason = gr.Textbox(label="Reason")
+                with gr.Row():
+                    fact_save = gr.Button("Save correction")
+                    sign = gr.Button("Mark summary reviewed", variant="primary")
+            login_c.click(
+                lambda u, p: staff.login(u, p, "clinician"),
+                [user_c, pass_c],
+                [who_c, status_c],
+                api_name="clinician_login",
+            ).then(staff.queue, [who_c], [queue_df, pick])
             refresh.click(staff.queue, [who_c], [queue_df, pick], api_name="queue")
-            open_btn.click(staff.open, [who_c, pick], [summary_view], api_name="open_intake")
+            open_btn.click(
+                staff.open, [who_c, pick], [summary_view, fact_pick], api_name="open_intake"
+            )
+            fact_save.click(
+                staff.correct,
+                [who_c, pick, fact_pick, fact_text, fact_polarity, fact_reason],
+                [summary_view, fact_pick],
+                api_name="correct_fact",
+            )
+            sign.click(staff.sign_off, [who_c, pick], [summary_view], api_name="sign_off")
             pdf_btn.click(staff.pdf, [who_c, pick], [pdf_file], api_name="download_pdf")
 
         with gr.Tab("Admin"):
@@ -413,12 +544,16 @@ def build_app(services: Services) -> gr.Blocks:
             status_a = gr.Markdown()
             gr.Markdown("### Questionnaire and model versions")
             manifest = gr.JSON()
-            items = gr.Dataframe(headers=["linkId", "Section", "Type", "Text (en)"],
-                                 interactive=False, wrap=True)
-            login_a.click(lambda u, p: staff.login(u, p, "admin"), [user_a, pass_a],
-                          [who_a, status_a], api_name="admin_login").then(
-                staff.manifest, [who_a], [manifest, items])
-    return demo
+            items = gr.Dataframe(
+                headers=["linkId", "Section", "Type", "Text (en)"], interactive=False, wrap=True
+            )
+            login_a.click(
+                lambda u, p: staff.login(u, p, "admin"),
+                [user_a, pass_a],
+                [who_a, status_a],
+                api_name="admin_login",
+            ).then(staff.manifest, [who_a], [manifest, items])
+    return cast(gr.Blocks, demo)
 
 
 def launch_kwargs(services: Services) -> dict[str, Any]:
@@ -427,8 +562,10 @@ def launch_kwargs(services: Services) -> dict[str, Any]:
         "server_name": services.settings.host,
         "server_port": services.settings.port,
         "css_paths": [css_path] if css_path.exists() else None,
-        "allowed_paths": [str(services.settings.assets_dir),
-                          str((services.settings.data_dir / "exports").resolve())],
+        "allowed_paths": [
+            str(services.settings.assets_dir),
+            str((services.settings.data_dir / "exports").resolve()),
+        ],
         "max_file_size": "10mb",
         "footer_links": [],
     }
@@ -450,7 +587,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     (settings.data_dir / "exports").mkdir(parents=True, exist_ok=True)
     print(f"Data directory: {Path(settings.data_dir).resolve()}")
     if not services.store.users():
-        print("No staff users yet: create one with `intake users add NAME --role admin --role clinician`")
+        print(
+            "No staff users yet: create one with "
+            "`intake users add NAME --role admin --role clinician`"
+        )
     build_app(services).queue(default_concurrency_limit=8).launch(**launch_kwargs(services))
     return 0
 

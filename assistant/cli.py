@@ -56,8 +56,10 @@ def run_script(args: argparse.Namespace) -> int:
         try:
             view = coordinator.answer(view.intake_id, view.question.link_id, answer)
         except IntakeError as exc:
-            print(f"{view.question.link_id}: {services.messages.get(exc.key, view.language)}",
-                  file=sys.stderr)
+            print(
+                f"{view.question.link_id}: {services.messages.get(exc.key, view.language)}",
+                file=sys.stderr,
+            )
     if view.status == "review":
         view = coordinator.submit(view.intake_id)
     summary = services.summary(view.intake_id)
@@ -70,8 +72,11 @@ def run_script(args: argparse.Namespace) -> int:
     else:
         print(_summary_text(summary))
     if view.status not in ("submitted", "emergency"):
-        print(f"intake not finished: status {view.status}, waiting for "
-              f"{view.question.link_id if view.question else '-'}", file=sys.stderr)
+        print(
+            f"intake not finished: status {view.status}, waiting for "
+            f"{view.question.link_id if view.question else '-'}",
+            file=sys.stderr,
+        )
         return 3
     return 0
 
@@ -92,8 +97,10 @@ def analyze(args: argparse.Namespace) -> int:
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
         except (ValueError, KeyError, TypeError) as exc:
-            print(f"line {number}: expected {{\"text\": ..., \"language\": optional}}: {exc}",
-                  file=sys.stderr)
+            print(
+                f'line {number}: expected {{"text": ..., "language": optional}}: {exc}',
+                file=sys.stderr,
+            )
             print(json.dumps({"error": "bad input line", "line": number}))
             status = 2
             continue
@@ -128,7 +135,6 @@ def users(args: argparse.Namespace) -> int:
 def manifest(_args: argparse.Namespace) -> int:
     print(_services().manifest_json())
     return 0
-
 
 
 def build_parser() -> argparse.ArgumentParser:

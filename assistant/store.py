@@ -68,6 +68,8 @@ class IntakeRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     turn_count: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime | None]
 
 
 class TurnRow(Base):
@@ -449,6 +451,75 @@ class Store:
                     .limit(limit)
                 )
             )
+
+    # --- clinician review --------------------------------------------------------------
+
+    def fact(self, fact_id: int) -> FactRow | None:
+        with self._tx() as session:
+            return session.get(FactRow, fact_id)
+
+    def clinician_correct(
+        self,
+        intake_id: str,
+        fact_id: int,
+        *,
+        label: str,
+        present: bool | None,
+        reason: str,
+        username: str,
+    ) -> FactRow:
+        """Replace a fact with a clinician's version; the original is kept, inactive."""
+        with self._tx() as session:
+            old = session.get(FactRow, fact_id)
+            if old is None or old.intake_id != intake_id or not old.active:
+                raise SessionNotFound(f"fact {fact_id}")
+            old.active = False
+            value = dict(old.value)
+            if old.kind in ("answer", "slot"):
+                typed: Any = int(label) if label.strip().isdigit() else label
+                value.update({"kind": "value", "value": typed, "english": label})
+            new = FactRow(
+                intake_id=intake_id,
+                turn_id=old.turn_id,
+                turn_seq=old.turn_seq,
+                link_id=old.link_id,
+                kind=old.kind,
+                key=old.key,
+                label=label,
+                value=value,
+                present=present,
+                evidence=old.evidence,
+                evidence_language=old.evidence_language,
+                source="clinician",
+                model=username,
+                version=f"corrected:{fact_id}",
+                confidence=1.0,
+            )
+            session.add(new)
+            session.add(
+                AuditRow(
+                    username=username,
+                    action="edit_fact",
+                    intake_id=intake_id,
+                    detail=f"fact {fact_id}: {reason}"[:200],
+                )
+            )
+            session.execute(
+                update(IntakeRow)
+                .where(IntakeRow.id == intake_id)
+                .values(reviewed_by=None, reviewed_at=None, updated_at=utcnow())
+            )
+        return new
+
+    def sign_off(self, intake_id: str, username: str, summary: dict[str, Any]) -> None:
+        with self._tx() as session:
+            intake = session.get(IntakeRow, intake_id)
+            if intake is None:
+                raise SessionNotFound(intake_id)
+            intake.reviewed_by = username
+            intake.reviewed_at = utcnow()
+            session.add(SummaryRow(intake_id=intake_id, kind="reviewed", content=summary))
+            session.add(AuditRow(username=username, action="sign_off", intake_id=intake_id))
 
     # --- users and audit -------------------------------------------------------------
 

@@ -311,4 +311,6 @@ def summary_from_dict(data: dict[str, Any]) -> ClinicalSummary:
         narrative=data.get("narrative", ""),
         model_versions=dict(data.get("model_versions", {})),
         questionnaire_version=data.get("questionnaire_version", ""),
+        reviewed_by=data.get("reviewed_by"),
+        reviewed_at=data.get("reviewed_at"),
     )

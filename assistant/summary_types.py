@@ -59,6 +59,8 @@ class ClinicalSummary:
     narrative: str = ""
     model_versions: dict[str, str] = field(default_factory=dict)
     questionnaire_version: str = ""
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None  # ISO time of the clinician's sign-off
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -16,11 +16,30 @@ def test_shipped_questionnaire_loads_and_covers_every_section() -> None:
     sections = {item.section for item in q.items}
     assert sections == {s.id for s in q.sections}
     link_ids = {item.link_id for item in q.items}
-    for required in ("age", "sex", "pregnant", "chief_complaint", "hpi_onset", "hpi_location",
-                     "hpi_duration", "hpi_character", "hpi_aggravating", "hpi_alleviating",
-                     "hpi_radiation", "hpi_timing", "hpi_severity", "associated_symptoms",
-                     "past_medical", "past_surgical", "medications", "allergies",
-                     "family_history", "smoking", "alcohol", "concerns"):
+    for required in (
+        "age",
+        "sex",
+        "pregnant",
+        "chief_complaint",
+        "hpi_onset",
+        "hpi_location",
+        "hpi_duration",
+        "hpi_character",
+        "hpi_aggravating",
+        "hpi_alleviating",
+        "hpi_radiation",
+        "hpi_timing",
+        "hpi_severity",
+        "associated_symptoms",
+        "past_medical",
+        "past_surgical",
+        "medications",
+        "allergies",
+        "family_history",
+        "smoking",
+        "alcohol",
+        "concerns",
+    ):
         assert required in link_ids
     for item in q.items:
         assert all(item.text[lang] for lang in ("en", "ar", "ur"))
@@ -49,9 +68,12 @@ def _base() -> dict[str, object]:
         (lambda d: d["items"][0].update(type="float"), "type must be one of"),
         (lambda d: d["items"].append(dict(d["items"][0])), "duplicate linkId"),
         (lambda d: d["items"][0].update(section="nowhere"), "unknown section"),
-        (lambda d: d["items"][0].update(
-            enableWhen=[{"question": "later", "operator": "=", "answer": 1}]),
-         "not an earlier item"),
+        (
+            lambda d: d["items"][0].update(
+                enableWhen=[{"question": "later", "operator": "=", "answer": 1}]
+            ),
+            "not an earlier item",
+        ),
         (lambda d: d["items"][0].update(type="choice"), "needs options"),
         (lambda d: d.update(extra=1), "unknown key extra"),
     ],
@@ -68,7 +90,7 @@ def test_invalid_questionnaires_are_rejected_with_a_clear_message(
 def test_unknown_key_message_lists_the_allowed_keys(tmp_path: Path) -> None:
     data = _base()
     data["items"][0]["colour"] = "red"  # type: ignore[index]
-    with pytest.raises(ConfigError, match="allowed: .*linkId"):
+    with pytest.raises(ConfigError, match=r"allowed: .*linkId"):
         load_questionnaire(_write(tmp_path, data))
 
 

@@ -19,8 +19,12 @@ def store(tmp_path: Path) -> Store:
 
 def _turn(intake_id: str, expected: str | None, nxt: str | None) -> TurnWrite:
     return TurnWrite(
-        intake_id=intake_id, expected_link_id=expected, patient_text="45",
-        patient_language="en", assistant_text="next?", next_link_id=nxt,
+        intake_id=intake_id,
+        expected_link_id=expected,
+        patient_text="45",
+        patient_language="en",
+        assistant_text="next?",
+        next_link_id=nxt,
         next_status="in_progress",
         facts=[NewFact(kind="answer", key="age", value={"value": 45}, link_id=expected)],
         traces=[Trace("answer_parser", "rules-x", 0.5, 0.95)],
@@ -54,7 +58,7 @@ def test_double_submit_of_the_same_question_is_refused_and_nothing_duplicates(
 def test_unknown_and_expired_tokens_are_not_found(store: Store) -> None:
     with pytest.raises(SessionNotFound):
         store.find_by_token("nope")
-    row, token = store.create_intake("en", "1", "age", "hello", -1)
+    _row, token = store.create_intake("en", "1", "age", "hello", -1)
     with pytest.raises(SessionNotFound):
         store.find_by_token(token)
 
