@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: setup lint
-	$(VENV)/bin/pytest -q
+	./scripts/with-postgres.sh $(VENV)/bin/pytest -q
 
 bench: setup
 	$(PY) bench/turn_latency.py

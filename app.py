@@ -69,7 +69,7 @@ class PatientDoor:
                 rtl=rtl,
             ),
             gr.update(value=self.t("consent_accept", lang)),
-            gr.update(rtl=rtl),
+            gr.update(rtl=rtl, label=self.s.persona.name.get(lang, self.s.persona.name["en"])),
             gr.update(placeholder=self.t("answer_placeholder", lang), rtl=rtl),
             gr.update(value=self.t("send", lang)),
             gr.update(label=self.t("quick_answers", lang)),
@@ -133,6 +133,7 @@ class PatientDoor:
             gr.update(value=emergency, visible=bool(emergency)),
             gr.update(visible=False),
             gr.update(value="" if in_progress else None),
+            gr.update(visible=False),
         )
 
     def _fail(self, exc: IntakeError, lang: str) -> gr.Error:
@@ -202,7 +203,7 @@ class PatientDoor:
         except IntakeError as exc:
             raise self._fail(exc, lang) from exc
         rendered = list(self.render(view, state))
-        rendered[-2] = gr.update(value=self.t("submitted", lang), visible=True)
+        rendered[-3] = gr.update(value=self.t("submitted", lang), visible=True)
         return tuple(rendered)
 
     def switch_language(self, lang_value: Any, state: dict[str, Any]) -> tuple[Any, ...]:
@@ -394,10 +395,11 @@ def build_app(services: Services) -> gr.Blocks:
                 consent = gr.Markdown(
                     f"**{patient.t('consent_title', en)}**\n\n{patient.t('consent_text', en)}"
                 )
-                start = gr.Button(patient.t("consent_accept", en), variant="primary")
-                with gr.Row():
-                    resume_code = gr.Textbox(label=patient.t("resume_label", en), scale=3)
-                    resume_btn = gr.Button(patient.t("resume_button", en), scale=1)
+                with gr.Column() as intro_box:
+                    start = gr.Button(patient.t("consent_accept", en), variant="primary")
+                    with gr.Row():
+                        resume_code = gr.Textbox(label=patient.t("resume_label", en), scale=3)
+                        resume_btn = gr.Button(patient.t("resume_button", en), scale=1)
                 token_md = gr.Markdown(visible=False, elem_classes=["resume-code"])
                 chat = gr.Chatbot(
                     label=services.persona.name["en"],
@@ -442,6 +444,7 @@ def build_app(services: Services) -> gr.Blocks:
                 emergency,
                 done,
                 text,
+                intro_box,
             ]
             chrome_outputs = [
                 title,

@@ -366,7 +366,10 @@ class Coordinator:
         facts: list[NewFact] = []
         family_item = item.link_id == "family_history"
         history_item = item.understand == "conditions" and not family_item
-        for finding in analysis.findings:
+        # The patient's own worries are kept verbatim for the clinician; what they fear
+        # ("I'm afraid it is cancer") is not a finding. Red flags in them still count.
+        findings = [] if item.link_id == "concerns" else analysis.findings
+        for finding in findings:
             context = finding.context
             if family_item and context == "current":
                 context = "family"

@@ -59,7 +59,16 @@ def _words(row: FactRow, item_type: str) -> str:
     if kind == "none":
         return "None"
     english = str(row.value.get("english", ""))
-    if item_type in ("string", "text") and row.evidence_language not in ("", "en"):
+    patient_words = row.kind == "answer" and row.source == "patient"
+    if (
+        patient_words
+        and item_type in ("string", "text")
+        and row.evidence_language
+        not in (
+            "",
+            "en",
+        )
+    ):
         language = LANGUAGE_NAMES.get(row.evidence_language, row.evidence_language)
         return f"“{english}” (patient's words, {language}, untranslated)"
     return english
@@ -175,6 +184,7 @@ def build_summary(
     ]
     ros.sort(key=lambda f: f.present is False)
 
+    past_medical = answers.get("past_medical")
     past = [
         _fact(r, _finding_text(r))
         for r in _dedupe([r for r in facts if r.kind == "past_history" and r.present])
@@ -182,8 +192,19 @@ def build_summary(
     surgical = answer_text("past_surgical")
     if surgical is not None:
         past.append(replace(surgical, text=f"Operations / admissions: {surgical.text}"))
-    if not past and "past_medical" in answers:
-        past.append(_fact(answers["past_medical"], _words(answers["past_medical"], "text")))
+    if past_medical is not None and not any(
+        r.link_id == "past_medical" for r in facts if r.kind == "past_history"
+    ):
+        text = _words(past_medical, "text")
+        past.insert(
+            0,
+            _fact(
+                past_medical,
+                "No long-term conditions reported"
+                if text == "None"
+                else f"Long-term conditions: {text}",
+            ),
+        )
 
     meds = [
         _fact(

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the app and its tests use: poppler-utils (PDF checks), espeak-ng (speech
-# out), chromium (browser journeys). Installs only what is missing; needs root or sudo.
+# out), chromium (browser journeys), postgresql (the server the store tests also run on). Installs only what is missing; needs root or sudo.
 set -euo pipefail
-packages=(poppler-utils espeak-ng chromium fonts-hosny-amiri)
+packages=(poppler-utils espeak-ng chromium fonts-hosny-amiri postgresql)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +12,31 @@ KNOWLEDGE = PROJECT_ROOT / "knowledge"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
 
+POSTGRES_URL = os.environ.get("INTAKE_TEST_DATABASE_URL", "")
+
+
+def _fresh_postgres(url: str) -> str:
+    from assistant.store import Base, Store
+
+    store = Store(url)
+    Base.metadata.drop_all(store.engine)
+    store.engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store-backed test runs on SQLite and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'intake.sqlite3'}"
+    if not POSTGRES_URL:
+        pytest.skip("INTAKE_TEST_DATABASE_URL not set (make test starts PostgreSQL)")
+    return _fresh_postgres(POSTGRES_URL)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url)
 
 
 @pytest.fixture
@@ -33,11 +56,11 @@ def fake() -> object:
 
 
 @pytest.fixture
-def services(tmp_path: Path, fake: object) -> object:
+def services(settings: Settings, fake: object) -> object:
     """Services over a real store and answer parser, with a fake understanding fleet."""
     from assistant.fleet import Fleet
     from assistant.micromodels.answer_parser import AnswerParser
     from assistant.services import Services
 
     fleet = Fleet(answer_parser=AnswerParser(KNOWLEDGE), understanding=fake)  # type: ignore[arg-type]
-    return Services(Settings(data_dir=tmp_path / "data"), fleet=fleet)
+    return Services(settings, fleet=fleet)

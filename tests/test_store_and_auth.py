@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.auth import Users, hash_password, verify_password
@@ -11,8 +9,8 @@ from assistant.store import NewFact, Store, TurnWrite
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def store(database_url: str) -> Store:
+    s = Store(database_url)
     s.create_schema()
     return s
 
@@ -63,8 +61,8 @@ def test_unknown_and_expired_tokens_are_not_found(store: Store) -> None:
         store.find_by_token(token)
 
 
-def test_acknowledged_turn_survives_a_new_connection(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+def test_acknowledged_turn_survives_a_new_connection(database_url: str) -> None:
+    url = database_url
     first = Store(url)
     first.create_schema()
     row, _ = first.create_intake("ar", "1", "age", "مرحبا", 7)
