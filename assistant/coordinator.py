@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from assistant.concepts import Analysis, Finding, RedFlag
 from assistant.errors import IntakeError, InvalidAnswer, SessionClosed, StaleAnswer
 from assistant.fleet import Fleet
+from assistant.guard import within
 from assistant.i18n import Messages
 from assistant.interview import Interview, Progress
 from assistant.languages import LANGUAGES, Lang, is_lang
-from assistant.micromodels.base import Trace
+from assistant.micromodels.base import Trace, error_trace
 from assistant.questionnaire import Item
 from assistant.store import FactRow, IntakeRow, NewFact, Store, TurnWrite
 from assistant.text import clean_input
@@ -98,7 +100,9 @@ class Coordinator:
         *,
         max_message_chars: int = 2000,
         resume_token_days: int = 7,
+        model_budget_s: float = 5.0,
     ) -> None:
+        self.model_budget_s = model_budget_s
         self.fleet = fleet
         self.interview = interview
         self.store = store
@@ -243,9 +247,16 @@ class Coordinator:
         self, row: IntakeRow, item: Item, text: str, lang: Lang, *, kind: str
     ) -> TurnView:
         facts_before = self.store.facts(row.id)
-        analysis, traces = self.fleet.understanding.analyze(text, lang)
-        traces = list(traces)
         versions = self.fleet.understanding.versions
+        try:
+            analysis, produced = within(
+                self.model_budget_s, lambda: self.fleet.understanding.analyze(text, lang)
+            )
+            traces = list(produced)
+        except Exception as exc:
+            # Understanding carries the red-flag screen: if it fails, the turn escalates.
+            analysis = Analysis(lang, escalated=True)
+            traces = [error_trace("understanding", versions.get("red_flags", ""), "escalated", exc)]
         new_facts = self._analysis_facts(analysis, item, text, versions)
 
         if analysis.red_flags or analysis.escalated:
@@ -324,7 +335,9 @@ class Coordinator:
             if candidate in seen or not is_lang(candidate):
                 continue
             seen.add(candidate)
-            result = self.fleet.answer_parser.run(
+            parser = self.fleet.answer_parser
+            call = partial(
+                parser.run,
                 text,
                 qtype=item.type,
                 language=candidate,
@@ -332,6 +345,13 @@ class Coordinator:
                 minimum=item.minimum,
                 maximum=item.maximum,
             )
+            try:
+                result = within(self.model_budget_s, call)
+            except Exception as exc:
+                # Fallback: treat the answer as not understood (typed items are asked
+                # again; free-text items keep the patient's words).
+                traces.append(error_trace(parser.name, parser.version, "fallback", exc))
+                return None, traces
             traces.append(result.trace)
             if result.value is not None:
                 return result.value, traces

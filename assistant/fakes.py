@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,13 +16,15 @@ from assistant.micromodels.base import Result, Trace, timed
 class FakeUnderstanding:
     """Returns queued analyses in order (an empty one when the queue is dry).
 
-    ``seen`` records every text it was given; ``fail_next`` makes the next call behave as a
-    failed red-flag screen does in the real fleet: escalated, never silent.
+    ``seen`` records every text it was given; ``fail_with`` and ``delay_s`` make it raise or
+    overrun, so tests can check what the coordinator does when a model fails.
     """
 
     analyses: deque[Analysis] = field(default_factory=deque)
     seen: list[str] = field(default_factory=list)
     triage_level: str = "consultation"
+    fail_with: Exception | None = None  # raised by the next analyze() call
+    delay_s: float = 0.0  # each analyze() call sleeps this long first
 
     @property
     def versions(self) -> dict[str, str]:
@@ -35,6 +38,11 @@ class FakeUnderstanding:
 
     def analyze(self, text: str, language: Lang | None = None) -> tuple[Analysis, list[Trace]]:
         self.seen.append(text)
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        if self.fail_with is not None:
+            exc, self.fail_with = self.fail_with, None
+            raise exc
         analysis = self.analyses.popleft() if self.analyses else Analysis(language or "en")
         trace = timed("findings", "fake-1").finish(confidence=0.9)
         return analysis, [trace]

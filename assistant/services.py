@@ -138,6 +138,7 @@ class Services:
             self.messages,
             max_message_chars=settings.max_message_chars,
             resume_token_days=settings.resume_token_days,
+            model_budget_s=settings.model_budget_s,
         )
         self.users = Users(self.store)
         self.desk = ClinicianDesk(self)

@@ -14,6 +14,7 @@ from gradio_client import Client
 from app import build_app, launch_kwargs
 from assistant.config import Settings
 from assistant.services import Services
+from tests.test_faults import _text
 
 
 def _free_port() -> int:
@@ -48,6 +49,10 @@ def _messages(result: Any) -> list[dict[str, Any]]:
     return list(result[0])
 
 
+def _last(result: Any) -> str:
+    return _text(_messages(result)[-1]["content"])
+
+
 def test_patient_completes_an_intake_in_urdu_and_the_clinician_downloads_the_pdf(
     running: tuple[Services, str], tmp_path: Path
 ) -> None:
@@ -55,8 +60,7 @@ def test_patient_completes_an_intake_in_urdu_and_the_clinician_downloads_the_pdf
     patient = _client(url)
     patient.predict("ur", api_name="/set_language")
     out = patient.predict("ur", api_name="/start")
-    chat = _messages(out)
-    assert "آپ کی عمر کتنی ہے؟" in chat[-1]["content"]
+    assert "آپ کی عمر کتنی ہے؟" in _last(out)
     token = re.search(r"`([^`]+)`", str(out[3]) + str(out[2]) + str(out))
     assert token is not None
     intake_id = services.store.find_by_token(token.group(1)).id
@@ -109,8 +113,13 @@ def test_staff_endpoints_refuse_without_the_right_role(running: tuple[Services, 
     _, url = running
     admin = _client(url)
     admin.predict("admin", "another long password", api_name="/admin_login")
-    with pytest.raises(Exception, match="access"):
-        admin.predict(api_name="/queue")
+    with pytest.raises(Exception, match="Sign-in failed"):
+        admin.predict("admin", "another long password", api_name="/clinician_login")
+    for endpoint, args in (("/queue", ()), ("/open_intake", ("x",)), ("/download_pdf", ("x",))):
+        # Refused before any patient data is read: no clinician sign-in in this session,
+        # and an intake id the session was never shown is not even accepted as input.
+        with pytest.raises(Exception, match=r"sign in|not in the list of choices"):
+            admin.predict(*args, api_name=endpoint)
     with pytest.raises(Exception, match="Sign-in failed"):
         _client(url).predict("dr.sara", "wrong password!", api_name="/clinician_login")
     with pytest.raises(Exception, match="Sign-in failed"):
@@ -125,4 +134,4 @@ def test_patient_errors_arrive_in_the_patient_language(running: tuple[Services, 
     with pytest.raises(Exception, match="من فضلك اكتب إجابة"):
         patient.predict("   ", api_name="/answer")
     out = patient.predict("٤٥", api_name="/answer")
-    assert "ما جنسك؟" in _messages(out)[-1]["content"]
+    assert "ما جنسك؟" in _last(out)
