@@ -20,6 +20,7 @@ from assistant.config import Settings
 from assistant.coordinator import TurnView
 from assistant.errors import AccessDenied, IntakeError, StaleAnswer
 from assistant.languages import LANGUAGES, NATIVE_NAMES, Lang, direction, is_lang
+from assistant.ratelimit import RateLimiter
 from assistant.services import Services
 from assistant.summary_types import ClinicalSummary, SummaryFact
 
@@ -47,6 +48,17 @@ def _lang(value: Any) -> Lang:
 class PatientDoor:
     def __init__(self, services: Services) -> None:
         self.s = services
+        settings = services.settings
+        self.message_limit = RateLimiter(settings.max_messages_per_minute, 60)
+        self.start_limit = RateLimiter(settings.max_new_intakes_per_hour, 3600)
+
+    def _check_rate(self, limiter: RateLimiter, request: gr.Request | None, lang: str) -> None:
+        key = "local"
+        if request is not None:
+            host = request.client.host if request.client else ""
+            key = f"{host}|{request.session_hash or ''}" if limiter is self.message_limit else host
+        if not limiter.allow(key):
+            raise gr.Error(self.t("error_rate_limited", lang))
 
     def t(self, key: str, lang: str, **values: Any) -> str:
         return self.s.messages.get(key, lang, **values)
@@ -139,8 +151,11 @@ class PatientDoor:
     def _fail(self, exc: IntakeError, lang: str) -> gr.Error:
         return gr.Error(self.t(exc.key, lang, max=self.s.settings.max_message_chars))
 
-    def start(self, lang_value: Any, state: dict[str, Any]) -> tuple[Any, ...]:
+    def start(
+        self, lang_value: Any, state: dict[str, Any], request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         lang = _lang(lang_value)
+        self._check_rate(self.start_limit, request, lang)
         try:
             view = self.s.coordinator.start(lang)
         except IntakeError as exc:
@@ -155,8 +170,11 @@ class PatientDoor:
             raise self._fail(exc, lang) from exc
         return self.render(view, state)
 
-    def answer(self, text: str, state: dict[str, Any]) -> tuple[Any, ...]:
+    def answer(
+        self, text: str, state: dict[str, Any], request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         lang = _lang(state.get("lang"))
+        self._check_rate(self.message_limit, request, lang)
         intake_id = state.get("intake_id")
         if not intake_id:
             raise gr.Error(self.t("error_not_started", lang))
@@ -169,7 +187,9 @@ class PatientDoor:
             raise self._fail(exc, lang) from exc
         return self.render(view, state)
 
-    def quick(self, code: str | None, state: dict[str, Any]) -> tuple[Any, ...]:
+    def quick(
+        self, code: str | None, state: dict[str, Any], request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         if not code:
             return self.render(self.s.coordinator.view(state["intake_id"]), state)
         lang = _lang(state.get("lang"))
@@ -180,7 +200,7 @@ class PatientDoor:
             option = item.option(code)
             if option is not None:
                 text = option.text[lang]
-        return self.answer(text, state)
+        return self.answer(text, state, request)
 
     def correct(self, link_id: str | None, text: str, state: dict[str, Any]) -> tuple[Any, ...]:
         lang = _lang(state.get("lang"))
