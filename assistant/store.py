@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -211,7 +212,18 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Bring the database to the newest schema with the Alembic migrations."""
+        self.migrate()
+
+    def migrate(self, revision: str = "head") -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
@@ -568,6 +580,17 @@ class Store:
             query = query.where(AuditRow.intake_id == intake_id)
         with self._tx() as session:
             return list(session.scalars(query.order_by(AuditRow.id)))
+
+
+def all_tables_loaded() -> None:
+    """Import the modules that add tables to ``Base`` so the schema is complete."""
+    import importlib
+
+    for module in _TABLE_MODULES:
+        importlib.import_module(module)
+
+
+_TABLE_MODULES: tuple[str, ...] = ()
 
 
 def _link_matches(expected: str | None) -> Any:

@@ -16,11 +16,13 @@ POSTGRES_URL = os.environ.get("INTAKE_TEST_DATABASE_URL", "")
 
 
 def _fresh_postgres(url: str) -> str:
-    from assistant.store import Base, Store
+    from sqlalchemy import create_engine
 
-    store = Store(url)
-    Base.metadata.drop_all(store.engine)
-    store.engine.dispose()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
     return url
 
 
