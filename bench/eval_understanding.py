@@ -1,0 +1,393 @@
+"""How well the understanding fleet reads the hand-written gold utterances (tests/data).
+
+Run from the repository root: ``.venv/bin/python bench/eval_understanding.py [--failures]``.
+Each utterance goes once through ``Understanding(knowledge_dir).analyze_json(text, language)``
+(Roman Urdu is passed as ``ur``). Prints markdown tables; exits 0 even when the fleet is absent.
+
+What the figures mean (all micro-averaged over a cohort):
+- finding P/R/F1: a finding is the pair (label, present). Fleet labels are lower-cased and put
+  through ``FINDING_SYNONYMS``; the tail of the fleet's code is tried too. Findings the fleet
+  marks with a ``context`` other than "current" (family, history) are left out.
+- neg acc: over gold findings whose label the fleet found, where the gold or the fleet says
+  "absent": the share where the fleet's polarity equals the gold one. (n) is that count.
+- dur acc / sev acc: over gold findings with a duration (severity) that the fleet found with
+  the right polarity: the share where the fleet's duration is the same length of time (3 days
+  == 72 hours) or the severity is the same number.
+- med R: gold medications whose generic name (after ``DRUG_ALIASES``) the fleet listed.
+  dose/freq acc: over those found with a gold dose (frequency): same first number and unit
+  family; same doses per day or both "as needed".
+- allergy R: gold substances the fleet listed (aliases, or one name containing the other).
+  NKA acc: over utterances tagged allergy or where the fleet said "no known allergies".
+- RF sens / spec: per utterance, any gold red flag vs any fleet red flag. near-miss spec: the
+  share of near misses (a denied, family, past or mild red-flag word) with no fleet red flag.
+  Per category: a gold category counts as found when some fleet flag maps to it through
+  ``red_flag_category`` (prefix/alias table in bench/_common.py).
+- latency: wall time of analyze_json per utterance after one warm-up call, in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._common import (
+    GOLD_DIR,
+    RED_FLAG_CATEGORIES,
+    Analyzer,
+    canonical_drug,
+    duration_hours,
+    finding_label,
+    fmt,
+    frequency_key,
+    is_current,
+    load_fleet,
+    markdown_table,
+    percentile,
+    ratio,
+    red_flag_category,
+    same_dose,
+    same_substance,
+    timed_analyze,
+)
+
+COHORTS = ("en", "ar", "ur", "ur-Latn")
+FLEET_LANGUAGE = {"en": "en", "ar": "ar", "ur": "ur", "ur-Latn": "ur"}
+BY_TAG = ("negation", "dialect", "misspelling", "indic_digits", "mixed_language", "near_miss")
+
+
+def load_cohort(cohort: str) -> list[dict[str, Any]]:
+    path = GOLD_DIR / cohort / "understanding.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@dataclass
+class Score:
+    n: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    neg: list[bool] = field(default_factory=list)
+    dur: list[bool] = field(default_factory=list)
+    sev: list[bool] = field(default_factory=list)
+    med_gold: int = 0
+    med_hit: int = 0
+    med_pred: int = 0
+    med_pred_hit: int = 0
+    dose: list[bool] = field(default_factory=list)
+    freq: list[bool] = field(default_factory=list)
+    allergy_gold: int = 0
+    allergy_hit: int = 0
+    allergy_pred: int = 0
+    allergy_pred_hit: int = 0
+    nka: list[bool] = field(default_factory=list)
+    rf_pos: int = 0
+    rf_tp: int = 0
+    rf_neg: int = 0
+    rf_tn: int = 0
+    near_miss: list[bool] = field(default_factory=list)
+    category_gold: Counter[str] = field(default_factory=Counter)
+    category_hit: Counter[str] = field(default_factory=Counter)
+    tag_gold: Counter[str] = field(default_factory=Counter)
+    tag_hit: Counter[str] = field(default_factory=Counter)
+    unmapped: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    latency_ms: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def score_row(row: dict[str, Any], out: dict[str, Any], score: Score) -> list[str]:
+    """Add one utterance to ``score``; return what went wrong, one line each."""
+    problems: list[str] = []
+    gold_findings = {f["label"]: f for f in row["findings"]}
+    predicted: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for finding in out.get("findings") or []:
+        if is_current(finding):
+            predicted[finding_label(finding, gold_findings)].append(finding)
+    gold_pairs = {(label, f["present"]) for label, f in gold_findings.items()}
+    pred_pairs = {
+        (label, bool(f.get("present", True))) for label, fs in predicted.items() for f in fs
+    }
+    tp = gold_pairs & pred_pairs
+    score.tp += len(tp)
+    score.fp += len(pred_pairs - gold_pairs)
+    score.fn += len(gold_pairs - pred_pairs)
+    for tag in row["tags"]:
+        if tag in BY_TAG:
+            score.tag_gold[tag] += len(gold_pairs)
+            score.tag_hit[tag] += len(tp)
+    for label, present in sorted(gold_pairs - pred_pairs):
+        problems.append(f"missed finding: {label}{'' if present else ' (absent)'}")
+    for label, present in sorted(pred_pairs - gold_pairs):
+        problems.append(f"extra finding: {label}{'' if present else ' (absent)'}")
+
+    for label, gold in gold_findings.items():
+        fleet = predicted.get(label, [])
+        polarities = {bool(f.get("present", True)) for f in fleet}
+        if fleet and (not gold["present"] or False in polarities):
+            score.neg.append(polarities == {gold["present"]})
+        same = [f for f in fleet if bool(f.get("present", True)) == gold["present"]]
+        if not same:
+            continue
+        if gold["duration"]:
+            want = duration_hours(gold["duration"])
+            got = [duration_hours(f.get("duration")) for f in same]
+            ok = any(g is not None and want is not None and math.isclose(g, want) for g in got)
+            score.dur.append(ok)
+            if not ok:
+                problems.append(
+                    f"duration of {label}: gold {gold['duration']}, "
+                    f"fleet {[f.get('duration') for f in same]}"
+                )
+        if gold["severity"] is not None:
+            ok = any(f.get("severity") == gold["severity"] for f in same)
+            score.sev.append(ok)
+            if not ok:
+                problems.append(
+                    f"severity of {label}: gold {gold['severity']}, "
+                    f"fleet {[f.get('severity') for f in same]}"
+                )
+
+    fleet_meds = out.get("medications") or []
+    matched_pred: set[int] = set()
+    for med in row["medications"]:
+        score.med_gold += 1
+        generic = canonical_drug(med["label"])
+        hits = [
+            i
+            for i, m in enumerate(fleet_meds)
+            if canonical_drug(str(m.get("label") or "")) == generic
+        ]
+        if not hits:
+            problems.append(f"missed medication: {med['label']}")
+            continue
+        score.med_hit += 1
+        matched_pred.update(hits)
+        got = fleet_meds[hits[0]]
+        if med["dose"]:
+            ok = same_dose(med["dose"], got.get("dose"))
+            score.dose.append(ok)
+            if not ok:
+                problems.append(
+                    f"dose of {med['label']}: gold {med['dose']!r}, fleet {got.get('dose')!r}"
+                )
+        if med["frequency"]:
+            ok = frequency_key(med["frequency"]) == frequency_key(got.get("frequency"))
+            score.freq.append(ok)
+            if not ok:
+                problems.append(
+                    f"frequency of {med['label']}: gold {med['frequency']!r}, "
+                    f"fleet {got.get('frequency')!r}"
+                )
+    score.med_pred += len(fleet_meds)
+    score.med_pred_hit += len(matched_pred)
+    for i, m in enumerate(fleet_meds):
+        if i not in matched_pred:
+            problems.append(f"extra medication: {m.get('label')}")
+
+    fleet_allergies = [str(a.get("substance") or "") for a in out.get("allergies") or []]
+    matched_allergy: set[int] = set()
+    for allergy in row["allergies"]:
+        score.allergy_gold += 1
+        hits = [i for i, s in enumerate(fleet_allergies) if same_substance(allergy["substance"], s)]
+        if hits:
+            score.allergy_hit += 1
+            matched_allergy.update(hits)
+        else:
+            problems.append(f"missed allergy: {allergy['substance']}")
+    score.allergy_pred += len(fleet_allergies)
+    score.allergy_pred_hit += len(matched_allergy)
+    fleet_nka = bool(out.get("no_known_allergies"))
+    if "allergy" in row["tags"] or fleet_nka:
+        score.nka.append(fleet_nka == row["no_known_allergies"])
+        if fleet_nka != row["no_known_allergies"]:
+            problems.append(
+                f"no_known_allergies: gold {row['no_known_allergies']}, fleet {fleet_nka}"
+            )
+
+    flags = out.get("red_flags") or []
+    categories = set()
+    for flag in flags:
+        category = red_flag_category(str(flag.get("code") or ""), str(flag.get("label") or ""))
+        if category is None:
+            score.unmapped[str(flag.get("code"))] += 1
+        else:
+            categories.add(category)
+    if row["red_flags"]:
+        score.rf_pos += 1
+        score.rf_tp += bool(flags)
+        for category in row["red_flags"]:
+            score.category_gold[category] += 1
+            score.category_hit[category] += category in categories
+    else:
+        score.rf_neg += 1
+        score.rf_tn += not flags
+    if "near_miss" in row["tags"]:
+        score.near_miss.append(not flags)
+    if set(row["red_flags"]) != categories or (bool(row["red_flags"]) != bool(flags)):
+        codes = [str(f.get("code")) for f in flags]
+        problems.append(f"red flags: gold {row['red_flags']}, fleet {sorted(categories)} {codes}")
+    return problems
+
+
+def evaluate(fleet: Analyzer, cohort: str) -> Score:
+    score = Score()
+    language = FLEET_LANGUAGE[cohort]
+    rows = load_cohort(cohort)
+    timed_analyze(fleet, rows[0]["text"], language)  # warm caches before timing
+    for row in rows:
+        out, latency_ms, error = timed_analyze(fleet, row["text"], language)
+        score.n += 1
+        score.latency_ms.append(latency_ms)
+        problems = score_row(row, out, score)
+        if error:
+            score.errors[error] += 1
+            problems.insert(0, f"analyze_json raised {error}")
+        if problems:
+            score.failures.append(
+                f"- `{row['id']}` {row['text']}\n" + "\n".join(f"    - {p}" for p in problems)
+            )
+    return score
+
+
+def _mean(values: list[bool]) -> tuple[float | None, int]:
+    return ratio(sum(values), len(values)), len(values)
+
+
+def report(scores: dict[str, Score], failures: bool) -> str:
+    main = []
+    for cohort, s in scores.items():
+        precision, recall = ratio(s.tp, s.tp + s.fp), ratio(s.tp, s.tp + s.fn)
+        f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+        main.append(
+            [
+                cohort,
+                s.n,
+                fmt(precision),
+                fmt(recall),
+                fmt(f1),
+                fmt(*_mean(s.neg)),
+                fmt(*_mean(s.dur)),
+                fmt(ratio(s.med_hit, s.med_gold), s.med_gold),
+                fmt(ratio(s.allergy_hit, s.allergy_gold), s.allergy_gold),
+                fmt(*_mean(s.nka)),
+                fmt(ratio(s.rf_tp, s.rf_pos), s.rf_pos),
+                fmt(ratio(s.rf_tn, s.rf_neg), s.rf_neg),
+                f"{percentile(s.latency_ms, 0.5):.1f}",
+                f"{percentile(s.latency_ms, 0.95):.1f}",
+            ]
+        )
+    out = ["## Understanding fleet on the gold utterances", ""]
+    out.append(
+        markdown_table(
+            [
+                "cohort",
+                "n",
+                "find P",
+                "find R",
+                "find F1",
+                "neg acc (n)",
+                "dur acc (n)",
+                "med R (n)",
+                "allergy R (n)",
+                "NKA acc (n)",
+                "RF sens (n)",
+                "RF spec (n)",
+                "p50 ms",
+                "p95 ms",
+            ],
+            main,
+        )
+    )
+    detail = [
+        [
+            cohort,
+            fmt(*_mean(s.sev)),
+            fmt(ratio(s.med_pred_hit, s.med_pred), s.med_pred),
+            fmt(*_mean(s.dose)),
+            fmt(*_mean(s.freq)),
+            fmt(ratio(s.allergy_pred_hit, s.allergy_pred), s.allergy_pred),
+            fmt(*_mean(s.near_miss)),
+            sum(s.errors.values()),
+            ", ".join(f"{code} x{n}" for code, n in s.unmapped.most_common()) or "–",
+        ]
+        for cohort, s in scores.items()
+    ]
+    out += ["", "### Details", ""]
+    out.append(
+        markdown_table(
+            [
+                "cohort",
+                "sev acc (n)",
+                "med P (n)",
+                "dose acc (n)",
+                "freq acc (n)",
+                "allergy P (n)",
+                "near-miss spec (n)",
+                "errors",
+                "unmapped flag codes",
+            ],
+            detail,
+        )
+    )
+    out += ["", "### Red-flag categories found (hits / gold utterances)", ""]
+    out.append(
+        markdown_table(
+            ["category", *scores],
+            [
+                [
+                    category,
+                    *(
+                        f"{s.category_hit[category]}/{s.category_gold[category]}"
+                        for s in scores.values()
+                    ),
+                ]
+                for category in RED_FLAG_CATEGORIES
+            ],
+        )
+    )
+    out += ["", "### Finding recall by tag (found / gold findings in tagged utterances)", ""]
+    out.append(
+        markdown_table(
+            ["tag", *scores],
+            [
+                [
+                    tag,
+                    *(
+                        f"{s.tag_hit[tag]}/{s.tag_gold[tag]}" if s.tag_gold[tag] else "–"
+                        for s in scores.values()
+                    ),
+                ]
+                for tag in BY_TAG
+            ],
+        )
+    )
+    if failures:
+        for cohort, s in scores.items():
+            out += ["", f"### Misses: {cohort} ({len(s.failures)} of {s.n} utterances)", ""]
+            out += s.failures or ["none"]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--failures", action="store_true", help="list every miss per cohort")
+    parser.add_argument("--cohort", choices=COHORTS, action="append", help="only these cohorts")
+    args = parser.parse_args(argv)
+    fleet = load_fleet()
+    if fleet is None:
+        return 0
+    scores = {cohort: evaluate(fleet, cohort) for cohort in args.cohort or COHORTS}
+    print(report(scores, args.failures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
