@@ -10,6 +10,7 @@ import argparse
 import html
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,9 +20,12 @@ from assistant.auth import Principal
 from assistant.config import Settings
 from assistant.coordinator import TurnView
 from assistant.errors import AccessDenied, IntakeError, StaleAnswer
+from assistant.evaluation import EVAL_HEADERS, eval_table, latest_eval
 from assistant.languages import LANGUAGES, NATIVE_NAMES, Lang, direction, is_lang
+from assistant.model_health import HEALTH_HEADERS, health_frame, health_rows, health_table
 from assistant.ratelimit import RateLimiter
 from assistant.services import Services
+from assistant.store import utcnow
 from assistant.summary_types import ClinicalSummary, SummaryFact
 
 LANG_CHOICES = [(NATIVE_NAMES[code], code) for code in LANGUAGES]
@@ -387,6 +391,19 @@ class StaffDoor:
             raise gr.Error("Choose an intake from the queue.")
         return str(self.s.desk.pdf(principal, intake_id))
 
+    def fhir(self, who: Principal | None, intake_id: str | None) -> str:
+        principal = self._who(who, "clinician")
+        if not intake_id:
+            raise gr.Error("Choose an intake from the queue.")
+        return str(self.s.desk.fhir(principal, intake_id))
+
+    def health(self, who: Principal | None, days: float, threshold: float) -> tuple[Any, ...]:
+        self._who(who, "admin")
+        since = utcnow() - timedelta(days=float(days))
+        rows = health_rows(self.s.store, since=since, low_confidence=float(threshold))
+        frame = health_frame(self.s.store, since=since, low_confidence=float(threshold))
+        return health_table(rows), frame, frame, eval_table(latest_eval(self.s.store))
+
     def manifest(self, who: Principal | None) -> tuple[dict[str, Any], list[list[str]]]:
         self._who(who, "admin")
         items = [
@@ -526,6 +543,7 @@ def build_app(services: Services) -> gr.Blocks:
                 pick = gr.Dropdown([], label="Intake")
                 open_btn = gr.Button("Open summary")
                 pdf_btn = gr.Button("Download PDF")
+                fhir_btn = gr.Button("Export FHIR")
             summary_view = gr.HTML()
             pdf_file = gr.File(label="PDF")
             with gr.Accordion("Correct a fact / sign off", open=False):
@@ -557,6 +575,7 @@ def build_app(services: Services) -> gr.Blocks:
             )
             sign.click(staff.sign_off, [who_c, pick], [summary_view], api_name="sign_off")
             pdf_btn.click(staff.pdf, [who_c, pick], [pdf_file], api_name="download_pdf")
+            fhir_btn.click(staff.fhir, [who_c, pick], [pdf_file], api_name="export_fhir")
 
         with gr.Tab("Admin"):
             who_a = gr.State(None)
@@ -570,12 +589,38 @@ def build_app(services: Services) -> gr.Blocks:
             items = gr.Dataframe(
                 headers=["linkId", "Section", "Type", "Text (en)"], interactive=False, wrap=True
             )
+            gr.Markdown("### Model health")
+            with gr.Row():
+                days_a = gr.Slider(1, 90, value=7, step=1, label="Last N days")
+                threshold_a = gr.Slider(
+                    0.0, 1.0, value=0.6, step=0.05, label="Low confidence below"
+                )
+                refresh_a = gr.Button("Refresh")
+            health_a = gr.Dataframe(headers=HEALTH_HEADERS, interactive=False)
+            with gr.Row():
+                latency_a = gr.LinePlot(
+                    x="day", y="p95_latency_ms", color="series", title="p95 latency per day (ms)"
+                )
+                lowconf_a = gr.LinePlot(
+                    x="day",
+                    y="low_confidence_rate",
+                    color="series",
+                    title="Low-confidence rate per day",
+                )
+            gr.Markdown("### Understanding evaluation: newest run against the one before")
+            evals_a = gr.Dataframe(headers=EVAL_HEADERS, interactive=False)
+            health_outputs = [health_a, latency_a, lowconf_a, evals_a]
+            refresh_a.click(
+                staff.health, [who_a, days_a, threshold_a], health_outputs, api_name="model_health"
+            )
             login_a.click(
                 lambda u, p: staff.login(u, p, "admin"),
                 [user_a, pass_a],
                 [who_a, status_a],
                 api_name="admin_login",
-            ).then(staff.manifest, [who_a], [manifest, items])
+            ).then(staff.manifest, [who_a], [manifest, items]).then(
+                staff.health, [who_a, days_a, threshold_a], health_outputs
+            )
     return cast(gr.Blocks, demo)
 
 

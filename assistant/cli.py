@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,58 @@ def users(args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    from assistant.errors import SessionNotFound
+    from assistant.fhir import export_fhir
+
+    services = _services()
+    try:
+        bundle = export_fhir(services, args.session_id)
+    except SessionNotFound:
+        print(f"error: no intake {args.session_id!r}", file=sys.stderr)
+        return 1
+    services.store.audit(getpass.getuser(), "export_fhir", args.session_id, "cli")
+    Path(args.fhir).write_text(
+        json.dumps(bundle, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    print(f"FHIR R4 document ({len(bundle['entry'])} resources) written to {args.fhir}")
+    if args.pdf:
+        services.write_pdf(args.session_id, Path(args.pdf))
+        print(f"PDF written to {args.pdf}")
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    from assistant.evaluation import COHORTS, format_eval, latest_eval, run_eval
+    from assistant.store import Store
+
+    settings = Settings()
+    if args.last:
+        settings.ensure_data_dir()
+        rows = latest_eval(Store(settings.resolved_database_url))
+    else:
+        rows = run_eval(settings, cohorts=args.cohort or COHORTS)
+    print(format_eval(rows))
+    return 1 if any(row["dropped"] for row in rows) else 0
+
+
+def health(args: argparse.Namespace) -> int:
+    from assistant.model_health import format_health, health_rows
+    from assistant.store import Store, utcnow
+
+    settings = Settings()
+    settings.ensure_data_dir()
+    store = Store(settings.resolved_database_url)
+    store.create_schema()
+    since = (
+        datetime.fromisoformat(args.since) if args.since else utcnow() - timedelta(days=args.days)
+    )
+    until = datetime.fromisoformat(args.until) if args.until else None
+    rows = health_rows(store, since=since, until=until, low_confidence=args.low_confidence)
+    print(format_health(rows))
+    return 0
+
+
 def manifest(_args: argparse.Namespace) -> int:
     print(_services().manifest_json())
     return 0
@@ -165,6 +218,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     man = sub.add_parser("manifest", help="print questionnaire and micro-model versions")
     man.set_defaults(func=manifest)
+
+    exp = sub.add_parser("export", help="write one intake as a FHIR R4 document (and a PDF)")
+    exp.add_argument("session_id")
+    exp.add_argument("--fhir", required=True, metavar="OUT.json")
+    exp.add_argument("--pdf", metavar="OUT.pdf")
+    exp.set_defaults(func=export)
+
+    ev = sub.add_parser("eval", help="score the understanding fleet on the evaluation sets")
+    ev.add_argument("--cohort", action="append", choices=("en", "ar", "ur", "ur-Latn"))
+    ev.add_argument("--last", action="store_true", help="show the stored runs; measure nothing")
+    ev.set_defaults(func=evaluate)
+
+    hl = sub.add_parser("health", help="micro-model latency, confidence, fallbacks per language")
+    hl.add_argument("--days", type=float, default=7.0)
+    hl.add_argument("--since")
+    hl.add_argument("--until")
+    hl.add_argument("--low-confidence", type=float, default=0.6)
+    hl.set_defaults(func=health)
     return parser
 
 

@@ -75,6 +75,18 @@ class ClinicianDesk:
         self._s.store.audit(who.username, "download_pdf", intake_id)
         return self._s.write_pdf(intake_id)
 
+    def fhir(self, who: Principal, intake_id: str) -> Path:
+        from assistant.fhir import export_fhir
+
+        who.require("clinician")
+        bundle = export_fhir(self._s, intake_id)
+        self._s.store.audit(who.username, "export_fhir", intake_id)
+        folder = self._s.settings.data_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        out = folder / f"intake-{intake_id[:12]}.fhir.json"
+        out.write_text(json.dumps(bundle, ensure_ascii=False, indent=2), encoding="utf-8")
+        return out
+
     def editable_facts(self, who: Principal, intake_id: str) -> list[tuple[int, str]]:
         """(fact id, a one-line description) for every active fact a clinician may correct."""
         who.require("clinician")

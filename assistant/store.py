@@ -590,7 +590,7 @@ def all_tables_loaded() -> None:
         importlib.import_module(module)
 
 
-_TABLE_MODULES: tuple[str, ...] = ()
+_TABLE_MODULES: tuple[str, ...] = ("assistant.evaluation",)
 
 
 def _link_matches(expected: str | None) -> Any:
