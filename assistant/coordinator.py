@@ -43,6 +43,7 @@ _DERIVING_ITEMS = {
     "hpi_radiation",
 }
 OPEN_STATUSES = ("in_progress", "review")
+_ENGLISH_ATTRIBUTE = {"hpi.location": "location", "hpi.character": "character"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +367,19 @@ class Coordinator:
         else:
             value = {"kind": parsed.kind, "value": parsed.value, "english": parsed.english}
             confidence = 0.95 if parsed.kind == "value" else 0.8
+        model, version = parser.name, parser.version
+        attribute = _ENGLISH_ATTRIBUTE.get(item.slot)
+        if attribute and value["kind"] == "value":
+            # "Where?" / "What is it like?" answered in any language: the findings model's
+            # English body site or character reads better than untranslated words.
+            english = next(
+                (getattr(f, attribute) for f in analysis.findings if getattr(f, attribute)),
+                None,
+            )
+            if english:
+                value["english"] = str(english)
+                model = "findings"
+                version = self.fleet.understanding.versions.get("findings", "")
         return NewFact(
             kind="answer",
             key=item.slot,
@@ -374,8 +388,8 @@ class Coordinator:
             evidence=text,
             evidence_language=analysis.language,
             source="patient",
-            model=parser.name,
-            version=parser.version,
+            model=model,
+            version=version,
             confidence=confidence,
             link_id=item.link_id,
         )

@@ -59,7 +59,7 @@ def _words(row: FactRow, item_type: str) -> str:
     if kind == "none":
         return "None"
     english = str(row.value.get("english", ""))
-    patient_words = row.kind == "answer" and row.source == "patient"
+    patient_words = row.kind == "answer" and row.source == "patient" and english == row.evidence
     if (
         patient_words
         and item_type in ("string", "text")
