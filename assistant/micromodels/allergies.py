@@ -1,0 +1,131 @@
+"""Allergies: substance and reaction, and an explicit "no known allergies".
+
+A substance counts as an allergy when the sentence says so ("allergic to", "حساسية من",
+"سے الرجی") or links it to a reaction ("penicillin gives me a rash"). A denied allergy
+trigger with no specific substance ("no allergies", "ما عندي حساسية",
+"مجھے کسی چیز سے الرجی نہیں", "NKDA") sets ``no_known_allergies``: distinct from an
+utterance that never mentions allergies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.concepts import Allergy
+from assistant.lexicon import (
+    Doc,
+    Match,
+    PhraseMatcher,
+    Vocabulary,
+    check_mapping,
+    entries_from_table,
+    language_files,
+    load_yaml,
+    phrase_table,
+    str_list,
+)
+from assistant.micromodels.base import Result, sha256_of, timed
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
+
+_KEYS = ("triggers", "no_known_allergies", "reaction_links", "substances", "reactions")
+GENERIC_SUBSTANCES = frozenset({"medicine_unspecified", "food_unspecified"})
+
+
+@dataclass(frozen=True, slots=True)
+class AllergyList:
+    allergies: list[Allergy]
+    no_known_allergies: bool
+
+
+class AllergiesModel:
+    name = "allergies"
+
+    def __init__(self, knowledge_dir: Path, vocab: Vocabulary | None = None) -> None:
+        self.vocab = vocab or Vocabulary.load(knowledge_dir)
+        self._cues: list[tuple[str, str]] = []
+        self._substances: list[tuple[str, str]] = []
+        self._reactions: list[tuple[str, str]] = []
+        paths = [self.vocab.path]
+        for _lang, path in language_files(knowledge_dir, "allergies"):
+            paths.append(path)
+            data = check_mapping(load_yaml(path), "top level", path, allowed=_KEYS)
+            for key in ("triggers", "no_known_allergies", "reaction_links"):
+                if key in data:
+                    self._cues += [(p, key) for p in str_list(data[key], key, path)]
+            self._substances += entries_from_table(
+                phrase_table(data.get("substances", {}), "substances", path, self.vocab.substances)
+            )
+            self._reactions += entries_from_table(
+                phrase_table(data.get("reactions", {}), "reactions", path, self.vocab.reactions)
+            )
+        self.version = f"lexicon-{sha256_of(paths)[:12]}"
+        self._ready = False
+
+    def warm_up(self) -> None:
+        if not self._ready:
+            self.cues = PhraseMatcher(self._cues, fuzzy=False)
+            self.substances = PhraseMatcher(self._substances)
+            self.reactions = PhraseMatcher(self._reactions, fuzzy=False)
+            self._ready = True
+
+    def run(self, doc: Doc, context: ContextMap = EMPTY_CONTEXT) -> Result[AllergyList]:
+        self.warm_up()
+        timer = timed(self.name, self.version)
+        result = self.extract(doc, context)
+        confidence = 0.9 if result.allergies or result.no_known_allergies else None
+        return Result(result, timer.finish(confidence=confidence))
+
+    def extract(self, doc: Doc, context: ContextMap) -> AllergyList:
+        cues = self.cues.find(doc)
+        substances = self.substances.find(doc)
+        reactions = self.reactions.find(doc)
+        allergies: dict[str, Allergy] = {}
+        nka = False
+        sentences = sorted({doc.tokens[m.start].sentence for m in cues})
+        for sentence in sentences:
+
+            def here(items: list[Match[str]], s: int = sentence) -> list[Match[str]]:
+                return [m for m in items if doc.tokens[m.start].sentence == s]
+
+            s_cues, s_subs, s_reacts = here(cues), here(substances), here(reactions)
+            triggers = [c for c in s_cues if c.payload == "triggers"]
+            live = [c for c in triggers if not context.categories(c.start, c.end)]
+            denied = [c for c in triggers if context.categories(c.start, c.end) == {"NEGATED"}]
+            kept_subs = [m for m in s_subs if not context.categories(m.start, m.end)]
+            # "not allergic to penicillin" denies one substance, not every allergy.
+            specific = [m for m in s_subs if m.payload not in GENERIC_SUBSTANCES]
+            if any(c.payload == "no_known_allergies" for c in s_cues) or (
+                denied and not specific and not live
+            ):
+                nka = True
+                continue
+            linked = live or (any(c.payload == "reaction_links" for c in s_cues) and s_reacts)
+            if not linked:
+                continue
+            live_reacts = [
+                r for r in s_reacts if "FAMILY" not in context.categories(r.start, r.end)
+            ]
+            if not live_reacts and not here(substances, sentence + 1):
+                # "I'm allergic to sulfa. I break out in a rash." names the reaction next.
+                live_reacts = [
+                    r
+                    for r in here(reactions, sentence + 1)
+                    if not context.categories(r.start, r.end)
+                ]
+            reaction = self.vocab.reactions[live_reacts[0].payload] if live_reacts else None
+            for m in kept_subs:
+                if m.payload in allergies:
+                    continue
+                span = [m] + [c for c in live] + live_reacts[:1]
+                start = min(x.start for x in span)
+                end = max(x.end for x in span)
+                label, code = self.vocab.substances[m.payload]
+                allergies[m.payload] = Allergy(
+                    substance=label,
+                    evidence=doc.evidence(start, end),
+                    confidence=round(0.9 * m.confidence, 3),
+                    code=code,
+                    reaction=reaction,
+                )
+        return AllergyList(list(allergies.values()), nka and not allergies)

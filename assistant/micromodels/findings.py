@@ -1,0 +1,212 @@
+"""Symptoms and conditions, in any of the three languages, as language-independent concepts.
+
+Lexicons are data (``knowledge/{lang}/findings.yaml``) mapping patient words onto the ids of
+``knowledge/concepts.yaml``. Besides fixed phrases, a pain/swelling/bleeding word next to a
+body site is composed into a site-specific concept ("سینے میں درد" -> chest pain). Each
+finding carries its context (negated, family, history: from the ConText map), the patient's
+own words as evidence, and attributes parsed nearby (``attributes.py``): duration, severity
+0-10, onset, location and character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import NamedTuple
+
+from assistant.concepts import Finding, FindingContext
+from assistant.lexicon import (
+    Doc,
+    Match,
+    PhraseMatcher,
+    Vocabulary,
+    check_mapping,
+    entries_from_table,
+    language_files,
+    load_yaml,
+    overlaps,
+    phrase_table,
+)
+from assistant.micromodels.attributes import AttributeParser, AttributeTables, Span
+from assistant.micromodels.base import Result, sha256_of, timed
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
+
+_FILE_KEYS = (
+    "findings",
+    "modifiers",
+    "body_sites",
+    "characters",
+    "onsets",
+    "durations",
+    "severity",
+)
+COMPOSED_CONFIDENCE = 0.85
+MAX_SITE_DISTANCE = 4
+# Words that join two body sites under one pain word: "pain in my chest and back".
+CONJUNCTIONS = frozenset({"and", "or", "و", "او", "اور", "aur", "ya", "يا"})
+
+
+class Mention(NamedTuple):
+    concept: str
+    span: Span
+    confidence: float
+    site: str | None
+    parts: tuple[Span, ...]  # head and site of a composed mention
+
+
+class FindingsModel:
+    name = "findings"
+
+    def __init__(self, knowledge_dir: Path, vocab: Vocabulary | None = None) -> None:
+        self.vocab = vocab or Vocabulary.load(knowledge_dir)
+        self._phrases: list[tuple[str, str]] = []
+        self._modifiers: list[tuple[str, str]] = []
+        self._sites: list[tuple[str, str]] = []
+        self._attribute_tables = AttributeTables()
+        paths = [self.vocab.path]
+        heads = set(self.vocab.compositions)
+        for _lang, path in language_files(knowledge_dir, "findings"):
+            paths.append(path)
+            data = check_mapping(load_yaml(path), "top level", path, allowed=_FILE_KEYS)
+            self._phrases += entries_from_table(
+                phrase_table(data.get("findings", {}), "findings", path, self.vocab.concepts)
+            )
+            self._modifiers += entries_from_table(
+                phrase_table(data.get("modifiers", {}), "modifiers", path, heads)
+            )
+            self._sites += entries_from_table(
+                phrase_table(data.get("body_sites", {}), "body_sites", path, self.vocab.sites)
+            )
+            self._attribute_tables.add(data, path)
+        self.version = f"lexicon-{sha256_of(paths)[:12]}"
+        self._ready = False
+        self._pain_concepts = {
+            cid
+            for head in ("pain", "pain_quality")
+            for cid in self.vocab.compositions.get(head, {}).values()
+        }
+
+    def warm_up(self) -> None:
+        if self._ready:
+            return
+        self.explicit = PhraseMatcher(self._phrases)
+        self.modifiers = PhraseMatcher(self._modifiers, fuzzy=False)
+        self.sites = PhraseMatcher(self._sites, fuzzy=False)
+        self.attributes = AttributeParser(self._attribute_tables)
+        self._ready = True
+
+    def run(
+        self, doc: Doc, context: ContextMap = EMPTY_CONTEXT, language: str = "en"
+    ) -> Result[list[Finding]]:
+        self.warm_up()
+        timer = timed(self.name, self.version)
+        findings = self.extract(doc, context, language)
+        confidence = max((f.confidence for f in findings), default=None)
+        return Result(findings, timer.finish(confidence=confidence))
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """Concept mentions before context is applied.
+
+        A composed mention ("throat is not swelling") keeps its head and site spans apart,
+        so a trigger between them still applies to the head.
+        """
+        explicit = self.explicit.find(doc)
+        out: list[Mention] = [
+            Mention(m.payload, Span(m.start, m.end), m.confidence * 0.95, None, ())
+            for m in explicit
+        ]
+        sites = [s for s in self.sites.find(doc) if not _covered(s, explicit)]
+        for head in self.modifiers.find(doc):
+            if _covered(head, explicit):
+                continue
+            table = self.vocab.compositions.get(head.payload, {})
+            near = sorted(
+                (
+                    s
+                    for s in sites
+                    if s.payload in table
+                    and doc.tokens[s.start].sentence == doc.tokens[head.start].sentence
+                    and _word_gap(doc, head, s) <= MAX_SITE_DISTANCE
+                ),
+                key=lambda s: _word_gap(doc, head, s),
+            )
+            near = _joined(doc, near)
+            for site in near:
+                span = Span(min(head.start, site.start), max(head.end, site.end))
+                conf = min(head.confidence, site.confidence) * COMPOSED_CONFIDENCE
+                parts = (Span(head.start, head.end), Span(site.start, site.end))
+                out.append(Mention(table[site.payload], span, conf, site.payload, parts))
+            if not near and "default" in table:
+                default_span = Span(head.start, head.end)
+                out.append(Mention(table["default"], default_span, head.confidence * 0.8, None, ()))
+        return out
+
+    def extract(self, doc: Doc, context: ContextMap, language: str) -> list[Finding]:
+        results: list[tuple[Finding, Span]] = []
+        for cid, span, conf, site, parts in self.mentions(doc):
+            concept = self.vocab.concepts[cid]
+            if parts:
+                cats = frozenset().union(*(context.categories(p.start, p.end) for p in parts))
+            else:
+                cats = context.categories(span.start, span.end)
+            if "HYPOTHETICAL" in cats:
+                continue
+            ctx: FindingContext = (
+                "family" if "FAMILY" in cats else "history" if "HISTORICAL" in cats else "current"
+            )
+            finding = Finding(
+                code=cid,
+                label=concept.label,
+                present="NEGATED" not in cats,
+                evidence=doc.evidence(span.start, span.end),
+                confidence=round(conf, 3),
+                context=ctx,
+                location=site or concept.body_site,
+            )
+            results.append((finding, span))
+        results.sort(key=lambda fs: fs[1].start)
+        return _dedupe(self.attributes.attach(doc, results, language, self._pain_concepts))
+
+
+def _joined(doc: Doc, near: list[Match[str]]) -> list[Match[str]]:
+    """The nearest site, plus sites joined to a chosen one by "and" ("chest and back")."""
+    if not near:
+        return near
+    chosen = [near[0]]
+    for site in near[1:]:
+        for c in chosen:
+            lo, hi = (c.end, site.start) if c.end <= site.start else (site.end, c.start)
+            between = [t.text for t in doc.tokens[lo:hi] if t.is_word or t.text == ","]
+            if all(w in CONJUNCTIONS or w == "," for w in between) and len(between) <= 2:
+                chosen.append(site)
+                break
+    return chosen
+
+
+def _covered(m: Match[str], explicit: list[Match[str]]) -> bool:
+    return any(overlaps(m.start, m.end, e.start, e.end) for e in explicit)
+
+
+def _word_gap(doc: Doc, a: Match[str], b: Match[str]) -> int:
+    lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return doc.words_between(lo, hi) if lo < hi else 0
+
+
+def _dedupe(items: list[Finding]) -> list[Finding]:
+    out: dict[tuple[str, str, bool], Finding] = {}
+    for finding in items:
+        key = (finding.code, finding.context, finding.present)
+        kept = out.get(key)
+        if kept is None:
+            out[key] = finding
+            continue
+        out[key] = replace(
+            kept,
+            duration=kept.duration or finding.duration,
+            severity=kept.severity if kept.severity is not None else finding.severity,
+            character=kept.character or finding.character,
+            onset=kept.onset or finding.onset,
+            confidence=max(kept.confidence, finding.confidence),
+        )
+    # A concept both denied and affirmed in one utterance stays as the patient said both.
+    return list(out.values())

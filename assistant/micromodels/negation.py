@@ -1,0 +1,211 @@
+"""Context of a mention, ConText style: negated, family, historical or hypothetical.
+
+Rules are data (``knowledge/{lang}/negation.yaml``). A trigger ("no", "ما عندي", "نہیں",
+"my mother") opens a scope forward, backward or both, up to ``max_scope`` words; the scope
+stops at a sentence boundary or at a terminator ("but", "بس", "لیکن", "magar"). A pseudo
+trigger ("no doubt") only blocks the trigger it overlaps. A trigger never modifies a target
+it overlaps ("can't breathe" stays a positive finding). Rules of every language are applied
+to every utterance: patients mix languages and scripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from assistant.errors import ConfigError
+from assistant.lexicon import (
+    BOUNDARIES,
+    Doc,
+    PhraseMatcher,
+    check_mapping,
+    language_files,
+    load_yaml,
+    longest_non_overlapping,
+    overlaps,
+    str_list,
+)
+from assistant.micromodels.base import Result, sha256_of, timed
+
+Category = Literal["NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"]
+CATEGORIES: tuple[Category, ...] = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL")
+_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO")
+_DIRECTIONS = ("forward", "backward", "bidirectional")
+_RULE_KEYS = ("category", "direction", "max_scope", "terminates", "requires_earlier", "phrases")
+DEFAULT_MAX_SCOPE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    kind: str  # a category, TERMINATE or PSEUDO
+    direction: str
+    max_scope: int
+    terminates: frozenset[str]
+    # An anaphor ("she", "عندها", "وہ") counts only after a trigger of this category
+    # earlier in the utterance: "My sister ... She has diabetes."
+    requires_earlier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    category: Category
+    trigger_start: int
+    trigger_end: int
+    start: int  # token indices, end exclusive
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContextMap:
+    """The scopes found in one utterance; ask it about any target span."""
+
+    scopes: tuple[Scope, ...]
+
+    def categories(self, start: int, end: int) -> frozenset[Category]:
+        return frozenset(
+            s.category
+            for s in self.scopes
+            if overlaps(s.start, s.end, start, end)
+            and not overlaps(s.trigger_start, s.trigger_end, start, end)
+        )
+
+
+EMPTY_CONTEXT = ContextMap(())
+
+
+def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list[Path]]:
+    entries: list[tuple[str, ContextRule]] = []
+    paths: list[Path] = []
+    for _lang, path in language_files(knowledge_dir, "negation"):
+        paths.append(path)
+        data = check_mapping(
+            load_yaml(path), "top level", path, allowed=("rules",), required=("rules",)
+        )
+        if not isinstance(data["rules"], list):
+            raise ConfigError(f"{path}: rules must be a list")
+        for i, raw in enumerate(data["rules"]):
+            where = f"rules[{i}]"
+            rule = check_mapping(
+                raw, where, path, allowed=_RULE_KEYS, required=("category", "phrases")
+            )
+            kind = rule["category"]
+            if kind not in _KINDS:
+                raise ConfigError(
+                    f"{path}: {where}.category must be one of {', '.join(_KINDS)}, got {kind!r}"
+                )
+            direction = rule.get("direction", "forward")
+            if kind in CATEGORIES and direction not in _DIRECTIONS:
+                choices = ", ".join(_DIRECTIONS)
+                raise ConfigError(
+                    f"{path}: {where}.direction must be one of {choices}, got {direction!r}"
+                )
+            max_scope = rule.get("max_scope", DEFAULT_MAX_SCOPE)
+            if not isinstance(max_scope, int) or max_scope <= 0:
+                raise ConfigError(f"{path}: {where}.max_scope must be a positive integer")
+            terminates = frozenset(str_list(rule.get("terminates", list(CATEGORIES)), where, path))
+            unknown = terminates - set(CATEGORIES)
+            if unknown:
+                choices = ", ".join(CATEGORIES)
+                raise ConfigError(
+                    f"{path}: {where}.terminates: unknown {sorted(unknown)}; allowed: {choices}"
+                )
+            requires = rule.get("requires_earlier")
+            if requires is not None and requires not in CATEGORIES:
+                choices = ", ".join(CATEGORIES)
+                raise ConfigError(
+                    f"{path}: {where}.requires_earlier must be one of {choices}, got {requires!r}"
+                )
+            parsed = ContextRule(kind, direction, max_scope, terminates, requires)
+            entries.extend(
+                (phrase, parsed) for phrase in str_list(rule["phrases"], f"{where}.phrases", path)
+            )
+    return entries, paths
+
+
+class ContextModel:
+    name = "negation"
+
+    def __init__(self, knowledge_dir: Path) -> None:
+        entries, paths = load_rules(knowledge_dir)
+        self._entries = entries
+        self.version = f"rules-{sha256_of(paths)[:12]}"
+        self._matcher: PhraseMatcher[ContextRule] | None = None
+
+    def warm_up(self) -> None:
+        if self._matcher is None:
+            # No typo tolerance: "not" must never be guessed from "note".
+            self._matcher = PhraseMatcher(self._entries, fuzzy=False)
+
+    def run(self, doc: Doc, /) -> Result[ContextMap]:
+        self.warm_up()
+        assert self._matcher is not None
+        with_trace = timed(self.name, self.version)
+        scopes = self.scopes(doc)
+        return Result(ContextMap(tuple(scopes)), with_trace.finish(confidence=1.0))
+
+    def scopes(self, doc: Doc) -> list[Scope]:
+        assert self._matcher is not None
+        found = self._matcher.find_all(doc)
+        pseudo = [m for m in found if m.payload.kind == "PSEUDO"]
+        kept = [
+            m
+            for m in found
+            if m.payload.kind == "PSEUDO"
+            or not any(
+                overlaps(p.start, p.end, m.start, m.end) and p.length >= m.length for p in pseudo
+            )
+        ]
+        chosen = longest_non_overlapping(kept)
+        triggers = [m for m in kept if m.payload.kind in CATEGORIES]
+        # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it.
+        # Terminators may overlap each other ("i have" and "i"): every one of them counts.
+        terminators = [
+            m
+            for m in kept
+            if m.payload.kind == "TERMINATE"
+            and not any(overlaps(t.start, t.end, m.start, m.end) for t in triggers)
+        ]
+        tokens = doc.tokens
+        scopes: list[Scope] = []
+        for m in chosen:
+            rule = m.payload
+            if rule.kind not in CATEGORIES:
+                continue
+            if rule.requires_earlier and not any(
+                t.payload.kind == rule.requires_earlier
+                and t.payload.requires_earlier is None
+                and t.start < m.start
+                for t in chosen
+            ):
+                continue
+            category: Category = rule.kind
+            stops = {t.start for t in terminators if category in t.payload.terminates}
+            stop_ends = {t.end for t in terminators if category in t.payload.terminates}
+            if rule.direction in ("forward", "bidirectional"):
+                end = m.end
+                words = 0
+                while end < len(tokens) and tokens[end].text not in BOUNDARIES and end not in stops:
+                    if tokens[end].is_word:
+                        words += 1
+                        if words > rule.max_scope:
+                            break
+                    end += 1
+                if end > m.end:
+                    scopes.append(Scope(category, m.start, m.end, m.end, end))
+            if rule.direction in ("backward", "bidirectional"):
+                start = m.start
+                words = 0
+                while (
+                    start > 0
+                    and tokens[start - 1].text not in BOUNDARIES
+                    and start not in stop_ends
+                ):
+                    if tokens[start - 1].is_word:
+                        words += 1
+                        if words > rule.max_scope:
+                            break
+                    start -= 1
+                if start < m.start:
+                    scopes.append(Scope(category, m.start, m.end, start, m.start))
+        return scopes

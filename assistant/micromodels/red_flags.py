@@ -1,0 +1,185 @@
+"""Emergency screening: never miss one, never raise one from a denied or family mention.
+
+Symbols come from current, affirmed findings (concept ids, ``character_<x>``,
+``onset_<x>``) and from per-language cue phrases (``knowledge/{lang}/red_flags.yaml``)
+that are not negated, family, historical or hypothetical. Language-independent rules
+(``knowledge/red_flags.yaml``) combine them: chest pain + radiation to the arm, headache +
+stiff neck + fever, and so on. The screen fails closed: if it raises, the result is a
+``screening_error`` red flag and an escalated trace, never silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.concepts import TRIAGE_LEVELS, Finding, RedFlag, TriageLevel
+from assistant.errors import ConfigError
+from assistant.lexicon import (
+    Doc,
+    PhraseMatcher,
+    Vocabulary,
+    check_mapping,
+    entries_from_table,
+    language_files,
+    load_yaml,
+    phrase_table,
+    str_list,
+)
+from assistant.micromodels.attributes import CHARACTERS, ONSETS
+from assistant.micromodels.base import Result, sha256_of, timed
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
+
+SCREENING_ERROR = RedFlag(
+    code="screening_error",
+    label="red-flag screening failed; treat as an emergency until a clinician reviews",
+    evidence="",
+    rule="fail_closed",
+    level="emergency",
+)
+_RULE_KEYS = ("id", "flag", "all", "any")
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRule:
+    id: str
+    flag: str
+    all: tuple[str, ...]
+    any: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagRules:
+    flags: dict[str, tuple[str, TriageLevel]]  # id -> (label, level)
+    features: dict[str, str]
+    rules: tuple[FlagRule, ...]
+    cues: list[tuple[str, str]]  # (phrase, feature id)
+    paths: list[Path]
+
+    @classmethod
+    def load(cls, knowledge_dir: Path, vocab: Vocabulary) -> RedFlagRules:
+        path = knowledge_dir / "red_flags.yaml"
+        data = check_mapping(
+            load_yaml(path),
+            "top level",
+            path,
+            allowed=("flags", "features", "rules"),
+            required=("flags", "features", "rules"),
+        )
+        flags: dict[str, tuple[str, TriageLevel]] = {}
+        for fid, raw in check_mapping(data["flags"], "flags", path, allowed=data["flags"]).items():
+            entry = check_mapping(
+                raw, f"flags.{fid}", path, allowed=("label", "level"), required=("label", "level")
+            )
+            level = entry["level"]
+            if level not in TRIAGE_LEVELS:
+                raise ConfigError(
+                    f"{path}: flags.{fid}.level must be one of {', '.join(TRIAGE_LEVELS)}"
+                )
+            flags[str(fid)] = (str(entry["label"]), level)
+        features = {
+            str(k): str(v)
+            for k, v in check_mapping(
+                data["features"], "features", path, allowed=data["features"]
+            ).items()
+        }
+        symbols = (
+            set(vocab.concepts)
+            | set(features)
+            | {f"character_{c}" for c in CHARACTERS}
+            | {f"onset_{o}" for o in ONSETS}
+        )
+        if not isinstance(data["rules"], list):
+            raise ConfigError(f"{path}: rules must be a list")
+        rules: list[FlagRule] = []
+        for i, raw in enumerate(data["rules"]):
+            where = f"rules[{i}]"
+            entry = check_mapping(raw, where, path, allowed=_RULE_KEYS, required=("id", "flag"))
+            if entry["flag"] not in flags:
+                raise ConfigError(f"{path}: {where}.flag: unknown flag {entry['flag']!r}")
+            all_ = tuple(str_list(entry["all"], f"{where}.all", path)) if "all" in entry else ()
+            any_ = tuple(str_list(entry["any"], f"{where}.any", path)) if "any" in entry else ()
+            if not all_ and not any_:
+                raise ConfigError(f"{path}: {where} needs 'all' or 'any'")
+            for symbol in all_ + any_:
+                if symbol not in symbols:
+                    raise ConfigError(
+                        f"{path}: {where}: unknown symbol {symbol!r} (not a concept or feature)"
+                    )
+            rules.append(FlagRule(str(entry["id"]), str(entry["flag"]), all_, any_))
+        cues: list[tuple[str, str]] = []
+        paths = [path]
+        for _lang, lang_path in language_files(knowledge_dir, "red_flags"):
+            paths.append(lang_path)
+            lang_data = check_mapping(
+                load_yaml(lang_path),
+                "top level",
+                lang_path,
+                allowed=("features",),
+                required=("features",),
+            )
+            cues += entries_from_table(
+                phrase_table(lang_data["features"], "features", lang_path, features)
+            )
+        return cls(flags, features, tuple(rules), cues, paths)
+
+
+class RedFlagScreen:
+    name = "red_flags"
+
+    def __init__(self, knowledge_dir: Path, vocab: Vocabulary | None = None) -> None:
+        self._rules = RedFlagRules.load(knowledge_dir, vocab or Vocabulary.load(knowledge_dir))
+        self.version = f"rules-{sha256_of(self._rules.paths)[:12]}"
+        self.matcher: PhraseMatcher[str] | None = None
+
+    def warm_up(self) -> None:
+        if self.matcher is None:
+            self.matcher = PhraseMatcher(self._rules.cues, fuzzy=False)
+
+    def run(
+        self, doc: Doc, findings: Sequence[Finding], context: ContextMap = EMPTY_CONTEXT
+    ) -> Result[list[RedFlag]]:
+        timer = timed(self.name, self.version)
+        try:
+            self.warm_up()
+            flags = self.screen(doc, findings, context)
+        except Exception:  # fail closed: any failure is an escalation, never silence
+            return Result(
+                [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
+            )
+        return Result(flags, timer.finish(confidence=0.9 if flags else 0.8))
+
+    def screen(self, doc: Doc, findings: Sequence[Finding], context: ContextMap) -> list[RedFlag]:
+        if self.matcher is None:
+            raise RuntimeError("red-flag screen used before warm_up")
+        evidence: dict[str, list[str]] = {}
+        for f in findings:
+            if not f.present or f.context != "current":
+                continue
+            evidence.setdefault(f.code, []).append(f.evidence)
+            if f.character:
+                evidence.setdefault(f"character_{f.character}", []).append(f.evidence)
+            if f.onset:
+                evidence.setdefault(f"onset_{f.onset}", []).append(f.evidence)
+        for m in self.matcher.find(doc):
+            if context.categories(m.start, m.end):
+                continue
+            evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
+        raised: dict[str, RedFlag] = {}
+        for rule in self._rules.rules:
+            if rule.flag in raised:
+                continue
+            if not all(s in evidence for s in rule.all):
+                continue
+            hits = [s for s in rule.any if s in evidence]
+            if rule.any and not hits:
+                continue
+            words: list[str] = []
+            for symbol in (*rule.all, *hits):
+                for piece in evidence[symbol]:
+                    if piece and piece not in words:
+                        words.append(piece)
+            label, level = self._rules.flags[rule.flag]
+            raised[rule.flag] = RedFlag(rule.flag, label, " … ".join(words), rule.id, level)
+        return list(raised.values())

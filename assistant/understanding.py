@@ -1,0 +1,217 @@
+"""One call per utterance: which language, what was said, how urgent.
+
+The fleet runs in a fixed order: language id -> context (negation, family, history) ->
+findings, medications, allergies -> red-flag screen. Each model is traced. ``analyze``
+never raises: a model that fails returns nothing (its trace says so) and, because a
+missed emergency is worse than a false alarm, any failure that could hide a red flag
+escalates the utterance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from assistant.concepts import Allergy, Analysis, Finding, RedFlag, TriageDecision
+from assistant.languages import Lang, is_lang
+from assistant.lexicon import Doc, Vocabulary
+from assistant.micromodels.allergies import AllergiesModel, AllergyList
+from assistant.micromodels.base import Result, Trace, error_trace
+from assistant.micromodels.findings import FindingsModel
+from assistant.micromodels.language_id import LanguageGuess, LanguageId
+from assistant.micromodels.medications import MedicationList, MedicationsModel
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextModel
+from assistant.micromodels.red_flags import SCREENING_ERROR, RedFlagScreen
+from assistant.micromodels.triage import TriageModel
+from assistant.text import clean_input
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """The understanding micro-models, one field each."""
+
+    language_id: LanguageId
+    negation: ContextModel
+    findings: FindingsModel
+    medications: MedicationsModel
+    allergies: AllergiesModel
+    red_flags: RedFlagScreen
+    triage: TriageModel
+
+
+def _without_allergy_reactions(
+    findings: list[Finding], allergies: Sequence[Allergy]
+) -> list[Finding]:
+    """ "Penicillin gives me a rash" describes an allergy, not a rash today."""
+    said = [a.evidence for a in allergies]
+    return [
+        f
+        for f in findings
+        if not (f.context == "current" and any(f.evidence and f.evidence in e for e in said))
+    ]
+
+
+class Understanding:
+    def __init__(self, knowledge_dir: Path) -> None:
+        vocab = Vocabulary.load(knowledge_dir)
+        self.fleet = Fleet(
+            language_id=LanguageId(knowledge_dir),
+            negation=ContextModel(knowledge_dir),
+            findings=FindingsModel(knowledge_dir, vocab),
+            medications=MedicationsModel(knowledge_dir, vocab),
+            allergies=AllergiesModel(knowledge_dir, vocab),
+            red_flags=RedFlagScreen(knowledge_dir, vocab),
+            triage=TriageModel(knowledge_dir, vocab),
+        )
+
+    def warm_up(self) -> None:
+        for model in self._models():
+            model.warm_up()
+
+    def _models(self) -> tuple[Any, ...]:
+        f = self.fleet
+        return (
+            f.language_id,
+            f.negation,
+            f.findings,
+            f.medications,
+            f.allergies,
+            f.red_flags,
+            f.triage,
+        )
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {m.name: m.version for m in self._models()}
+
+    def analyze(self, text: str, language: Lang | None = None) -> tuple[Analysis, list[Trace]]:
+        """Understand one utterance; ``language`` is the session's language, a prior only.
+
+        Never raises. If anything that the red-flag screen depends on fails, the analysis is
+        escalated with a ``screening_error`` red flag.
+        """
+        traces: list[Trace] = []
+        hint = language if is_lang(language) else None
+        try:
+            return self._analyze(text, hint, traces), traces
+        except Exception as exc:  # fail closed: nothing understood means escalate
+            traces.append(error_trace("understanding", "fleet", "escalated", exc))
+            failed = Analysis(language=hint or "en", red_flags=[SCREENING_ERROR], escalated=True)
+            return failed, traces
+
+    def _analyze(self, text: str, hint: Lang | None, traces: list[Trace]) -> Analysis:
+        f = self.fleet
+        cleaned = clean_input(text if isinstance(text, str) else str(text))
+        doc = Doc(cleaned)
+        fallback = LanguageGuess(hint or "en", "Latn", 0.0)
+        guess = self._call(
+            f.language_id, traces, fallback, lambda: f.language_id.run(cleaned, hint)
+        )
+        context = self._call(f.negation, traces, None, lambda: f.negation.run(doc))
+        ctx = context or EMPTY_CONTEXT
+        findings = self._call(
+            f.findings, traces, None, lambda: f.findings.run(doc, ctx, guess.language)
+        )
+        meds = self._call(
+            f.medications, traces, MedicationList([], False), lambda: f.medications.run(doc, ctx)
+        )
+        allergies = self._call(
+            f.allergies, traces, AllergyList([], False), lambda: f.allergies.run(doc, ctx)
+        )
+        # The screen sees every finding, allergy reactions included ("wheezing after peanuts").
+        screened = f.red_flags.run(doc, findings or [], ctx)
+        traces.append(screened.trace)
+        flags = list(screened.value)
+        blind = context is None or findings is None
+        if blind and SCREENING_ERROR not in flags:
+            # Without context or findings the screen could not see everything: fail closed.
+            flags.append(SCREENING_ERROR)
+        about_allergies = bool(allergies.allergies) or allergies.no_known_allergies
+        return Analysis(
+            language=guess.language,
+            findings=_without_allergy_reactions(findings or [], allergies.allergies),
+            medications=[
+                m
+                for m in meds.medications
+                if not any(m.evidence and m.evidence in a.evidence for a in allergies.allergies)
+            ],
+            allergies=allergies.allergies,
+            no_known_allergies=allergies.no_known_allergies,
+            no_medications=meds.no_medications and not (meds.inferred and about_allergies),
+            red_flags=flags,
+            escalated=SCREENING_ERROR in flags,
+        )
+
+    def triage(
+        self, findings: Sequence[Finding], red_flags: Sequence[RedFlag], age: int | None = None
+    ) -> Result[TriageDecision]:
+        return self.fleet.triage.run(findings, red_flags, age)
+
+    def analyze_json(self, text: str, language: str | None = None) -> dict[str, Any]:
+        """The evaluation contract: one JSON-ready dict per utterance."""
+        hint = language if is_lang(language) else None
+        analysis, traces = self.analyze(text, hint)
+        try:
+            decision = self.triage(analysis.findings, analysis.red_flags)
+            level = decision.value.level
+            traces.append(decision.trace)
+        except Exception as exc:
+            traces.append(
+                error_trace(self.fleet.triage.name, self.fleet.triage.version, "escalated", exc)
+            )
+            level = "emergency"
+
+        def brief(f: Finding) -> dict[str, Any]:
+            return {"code": f.code, "label": f.label, "evidence": f.evidence}
+
+        current = [f for f in analysis.findings if f.context == "current"]
+        return {
+            "language": analysis.language,
+            "findings": [
+                {
+                    "code": f.code,
+                    "label": f.label,
+                    "present": f.present,
+                    "duration": f.duration.as_dict() if f.duration else None,
+                    "severity": f.severity,
+                    "evidence": f.evidence,
+                    "confidence": f.confidence,
+                    "onset": f.onset,
+                    "location": f.location,
+                    "character": f.character,
+                }
+                for f in current
+            ],
+            "family_history": [brief(f) for f in analysis.findings if f.context == "family"],
+            "past_history": [brief(f) for f in analysis.findings if f.context == "history"],
+            "medications": [
+                {"label": m.label, "dose": m.dose, "frequency": m.frequency, "evidence": m.evidence}
+                for m in analysis.medications
+            ],
+            "no_medications": analysis.no_medications,
+            "allergies": [
+                {"substance": a.substance, "reaction": a.reaction} for a in analysis.allergies
+            ],
+            "no_known_allergies": analysis.no_known_allergies,
+            "red_flags": [
+                {"code": r.code, "label": r.label, "evidence": r.evidence, "level": r.level}
+                for r in analysis.red_flags
+            ],
+            "escalated": analysis.escalated,
+            "triage": level,
+            "traces": [t.as_dict() for t in traces],
+        }
+
+    @staticmethod
+    def _call(model: Any, traces: list[Trace], fallback: T, call: Any) -> T:
+        try:
+            result: Result[T] = call()
+        except Exception as exc:
+            traces.append(error_trace(model.name, model.version, "error", exc))
+            return fallback
+        traces.append(result.trace)
+        return result.value

@@ -1,0 +1,425 @@
+"""Findings, table-driven: the same cases in English, Arabic, Urdu and Roman Urdu, each with
+its denied form. The patient's words are kept as evidence; attributes are parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.concepts import Finding
+from assistant.understanding import Understanding
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+# concept id -> language -> (affirmed, denied). "ur-Latn" is Roman Urdu.
+CASES: dict[str, dict[str, tuple[str, str]]] = {
+    "fever": {
+        "en": ("I have a fever", "I don't have a fever"),
+        "ar": ("عندي حرارة", "ما عندي حرارة"),
+        "ur": ("مجھے بخار ہے", "مجھے بخار نہیں ہے"),
+        "ur-Latn": ("mujhe bukhar hai", "mujhe bukhar nahi hai"),
+    },
+    "cough": {
+        "en": ("I've been coughing a lot", "No cough"),
+        "ar": ("عندي كحة", "ما عندي كحة"),
+        "ur": ("کھانسی ہو رہی ہے", "کھانسی نہیں ہے"),
+        "ur-Latn": ("khansi ho rahi hai", "khansi nahi hai"),
+    },
+    "headache": {
+        "en": ("My head hurts", "I do not have a headache"),
+        "ar": ("راسي يوجعني", "ما عندي صداع"),
+        "ur": ("سر میں درد ہے", "سر میں درد نہیں ہے"),
+        "ur-Latn": ("sar mein dard hai", "sar mein dard nahi hai"),
+    },
+    "chest_pain": {
+        "en": ("I have pain in my chest", "I deny any chest pain"),
+        "ar": ("صدري يوجعني", "ما في ألم في الصدر"),
+        "ur": ("سینے میں درد ہے", "سینے میں درد نہیں ہے"),
+        "ur-Latn": ("seene mein dard hai", "seene mein dard nahi hai"),
+    },
+    "shortness_of_breath": {
+        "en": ("I get short of breath", "Not short of breath"),
+        "ar": ("عندي ضيق في التنفس", "ما عندي ضيق في التنفس"),
+        "ur": ("سانس پھولتا ہے", "سانس کی تکلیف نہیں ہے"),
+        "ur-Latn": ("saans phoolna shuru ho gaya", "saans ki takleef nahi hai"),
+    },
+    "abdominal_pain": {
+        "en": ("My stomach hurts", "No tummy ache"),
+        "ar": ("بطني يعورني", "ما عندي مغص"),
+        "ur": ("پیٹ میں درد ہے", "پیٹ میں درد نہیں"),
+        "ur-Latn": ("pait mein dard hai", "pait mein dard nahi"),
+    },
+    "nausea": {
+        "en": ("I feel nauseous", "No nausea"),
+        "ar": ("عندي غثيان", "ما عندي غثيان"),
+        "ur": ("متلی ہو رہی ہے", "متلی نہیں ہو رہی"),
+        "ur-Latn": ("matli ho rahi hai", "matli nahi ho rahi"),
+    },
+    "vomiting": {
+        "en": ("I threw up twice", "I haven't vomited"),
+        "ar": ("استفرغت مرتين", "ما استفرغت"),
+        "ur": ("الٹیاں ہو رہی ہیں", "الٹی نہیں ہوئی"),
+        "ur-Latn": ("ultiyan ho rahi hain", "ulti nahi hui"),
+    },
+    "diarrhoea": {
+        "en": ("I have diarrhea", "No diarrhoea"),
+        "ar": ("عندي إسهال", "ما عندي اسهال"),
+        "ur": ("دست لگے ہوئے ہیں", "دست نہیں ہیں"),
+        "ur-Latn": ("dast lag gaye hain", "dast nahi hain"),
+    },
+    "dizziness": {
+        "en": ("I feel dizzy", "I'm not dizzy"),
+        "ar": ("عندي دوخة", "ما عندي دوخة"),
+        "ur": ("چکر آ رہے ہیں", "چکر نہیں آتے"),
+        "ur-Latn": ("chakkar aa rahe hain", "chakkar nahi aate"),
+    },
+    "sore_throat": {
+        "en": ("I have a sore throat", "My throat is not sore"),
+        "ar": ("حلقي يوجعني", "ما عندي التهاب في الحلق"),
+        "ur": ("گلے میں درد ہے", "گلے میں درد نہیں"),
+        "ur-Latn": ("gale mein dard hai", "gale mein dard nahi"),
+    },
+    "runny_nose": {
+        "en": ("I have a runny nose", "No runny nose"),
+        "ar": ("خشمي يسيل", "ما عندي رشح"),
+        "ur": ("ناک بہہ رہی ہے", "نزلہ نہیں ہے"),
+        "ur-Latn": ("naak beh rahi hai", "nazla nahi hai"),
+    },
+    "painful_urination": {
+        "en": ("It burns when I pee", "No burning on urination"),
+        "ar": ("عندي حرقان في البول", "ما عندي حرقة في البول"),
+        "ur": ("پیشاب میں جلن ہے", "پیشاب میں جلن نہیں"),
+        "ur-Latn": ("peshab mein jalan hai", "peshab mein jalan nahi"),
+    },
+    "back_pain": {
+        "en": ("My back hurts", "No back pain"),
+        "ar": ("ظهري يوجعني", "ما عندي ألم في الظهر"),
+        "ur": ("کمر میں درد ہے", "کمر میں درد نہیں ہے"),
+        "ur-Latn": ("kamar mein dard hai", "kamar mein dard nahi hai"),
+    },
+    "rash": {
+        "en": ("I have a rash on my arm", "No rash"),
+        "ar": ("عندي طفح جلدي", "ما عندي طفح"),
+        "ur": ("جلد پر دانے نکل آئے ہیں", "کوئی دانے نہیں ہیں"),
+        "ur-Latn": ("jild pe daane nikal aaye hain", "koi daane nahi hain"),
+    },
+    "fatigue": {
+        "en": ("I'm tired all the time", "I am not tired"),
+        "ar": ("أحس بتعب وإرهاق", "ما عندي تعب"),
+        "ur": ("ہر وقت تھکاوٹ رہتی ہے", "تھکاوٹ نہیں ہے"),
+        "ur-Latn": ("har waqt thakawat rehti hai", "thakawat nahi hai"),
+    },
+    "diabetes": {
+        "en": ("I have diabetes", "I am not diabetic"),
+        "ar": ("عندي سكر", "ما عندي سكر"),
+        "ur": ("مجھے شوگر ہے", "مجھے شوگر نہیں ہے"),
+        "ur-Latn": ("mujhe sugar hai", "mujhe sugar nahi hai"),
+    },
+    "hypertension": {
+        "en": ("I have high blood pressure", "No high blood pressure"),
+        "ar": ("عندي ضغط", "ما عندي ضغط"),
+        "ur": ("مجھے بلڈ پریشر ہے", "مجھے بلڈ پریشر نہیں ہے"),
+        "ur-Latn": ("mujhe bp hai", "mujhe bp nahi hai"),
+    },
+    "asthma": {
+        "en": ("I have asthma", "I don't have asthma"),
+        "ar": ("عندي ربو", "ما عندي ربو"),
+        "ur": ("مجھے دمہ ہے", "مجھے دمہ نہیں ہے"),
+        "ur-Latn": ("mujhe dama hai", "mujhe dama nahi hai"),
+    },
+    "swelling_of_legs": {
+        "en": ("My ankles are swollen", "No swelling in my legs"),
+        "ar": ("رجولي منتفخة", "ما في تورم في رجلي"),
+        "ur": ("پاؤں میں سوجن ہے", "پاؤں میں سوجن نہیں ہے"),
+        "ur-Latn": ("pairon mein sujan hai", "pairon mein sujan nahi hai"),
+    },
+}
+
+PARAMS = [(code, lang, pair) for code, by_lang in CASES.items() for lang, pair in by_lang.items()]
+IDS = [f"{code}-{lang}" for code, lang, _ in PARAMS]
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    u = Understanding(KNOWLEDGE)
+    u.warm_up()
+    return u
+
+
+def _current(u: Understanding, text: str, lang: str | None = None) -> list[Finding]:
+    session = lang.split("-")[0] if lang else None
+    analysis, _ = u.analyze(text, session)  # type: ignore[arg-type]
+    return [f for f in analysis.findings if f.context == "current"]
+
+
+def _one(findings: list[Finding], code: str) -> Finding:
+    hits = [f for f in findings if f.code == code]
+    assert hits, f"{code} not found in {[f.code for f in findings]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize(("code", "lang", "pair"), PARAMS, ids=IDS)
+def test_affirmed(
+    understanding: Understanding, code: str, lang: str, pair: tuple[str, str]
+) -> None:
+    finding = _one(_current(understanding, pair[0], lang), code)
+    assert finding.present is True
+    assert finding.evidence and finding.evidence in pair[0]
+    assert 0.0 < finding.confidence <= 1.0
+
+
+@pytest.mark.parametrize(("code", "lang", "pair"), PARAMS, ids=IDS)
+def test_denied_is_never_present(
+    understanding: Understanding, code: str, lang: str, pair: tuple[str, str]
+) -> None:
+    findings = _current(understanding, pair[1], lang)
+    assert not [f for f in findings if f.code == code and f.present]
+    assert [f for f in findings if f.code == code and not f.present], (
+        "a denial is recorded as a pertinent negative"
+    )
+
+
+def test_the_brief_examples(understanding: Understanding) -> None:
+    ar = _current(understanding, "عندي صداع وحرارة من ثلاثة أيام", "ar")
+    for code in ("headache", "fever"):
+        f = _one(ar, code)
+        assert f.present and f.duration is not None
+        assert (f.duration.value, f.duration.unit) == (3, "day")
+    ur = _current(understanding, "سینے میں درد نہیں ہے، بس کھانسی ہے", "ur")
+    assert _one(ur, "chest_pain").present is False
+    assert _one(ur, "cough").present is True
+    assert _one(_current(understanding, "mujhe bukhar hai"), "fever").present
+    chest = _one(
+        _current(understanding, "crushing chest pain going down my left arm"), "chest_pain"
+    )
+    assert chest.character == "crushing"
+    assert chest.location == "chest"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "value", "unit"),
+    [
+        ("I've had a cough for 2 weeks", "cough", 2, "week"),
+        ("fever for three days", "fever", 3, "day"),
+        ("headache since yesterday", "headache", 1, "day"),
+        ("كحة من يومين", "cough", 2, "day"),
+        ("حرارة من أسبوعين", "fever", 2, "week"),
+        ("صداع من ٣ أيام", "headache", 3, "day"),
+        ("صار لي شهر عندي كحة", "cough", 1, "month"),
+        ("تین دن سے بخار ہے", "fever", 3, "day"),
+        ("دو ہفتے سے کھانسی ہے", "cough", 2, "week"),
+        ("۵ دن سے سر درد ہے", "headache", 5, "day"),
+        ("kal se bukhar hai", "fever", 1, "day"),
+        ("do hafte se khansi hai", "cough", 2, "week"),
+    ],
+)
+def test_duration(
+    understanding: Understanding, text: str, code: str, value: float, unit: str
+) -> None:
+    f = _one(_current(understanding, text), code)
+    assert f.duration is not None
+    assert (f.duration.value, f.duration.unit) == (value, unit)
+
+
+def test_each_symptom_gets_its_own_duration(understanding: Understanding) -> None:
+    en = _current(understanding, "I have had a cough for 2 weeks and a fever for 3 days")
+    assert _one(en, "cough").duration.value == 2  # type: ignore[union-attr]
+    assert _one(en, "fever").duration.value == 3  # type: ignore[union-attr]
+    ur = _current(understanding, "دو ہفتے سے کھانسی ہے اور تین دن سے بخار ہے", "ur")
+    assert _one(ur, "cough").duration.unit == "week"  # type: ignore[union-attr]
+    assert _one(ur, "fever").duration.unit == "day"  # type: ignore[union-attr]
+
+
+def test_a_dosing_rate_is_not_a_duration(understanding: Understanding) -> None:
+    f = _one(
+        _current(understanding, "I have a headache and take paracetamol twice a day"), "headache"
+    )
+    assert f.duration is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "severity"),
+    [
+        ("my headache is 7/10", "headache", 7),
+        ("back pain, 6 out of 10", "back_pain", 6),
+        ("الصداع ٨ من ١٠", "headache", 8),
+        ("سر درد دس میں سے آٹھ ہے", "headache", 8),
+        ("pait dard 10 mein se 9 hai", "abdominal_pain", 9),
+    ],
+)
+def test_severity(understanding: Understanding, text: str, code: str, severity: int) -> None:
+    assert _one(_current(understanding, text), code).severity == severity
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "character"),
+    [
+        ("sharp pain in my chest", "chest_pain", "sharp"),
+        ("a burning pain when I pee", "painful_urination", "burning"),
+        ("throbbing headache", "headache", "throbbing"),
+        ("ألم حاد في الصدر", "chest_pain", "sharp"),
+        ("پیٹ میں جلن والا درد ہے", "abdominal_pain", "burning"),
+    ],
+)
+def test_character(understanding: Understanding, text: str, code: str, character: str) -> None:
+    assert _one(_current(understanding, text), code).character == character
+
+
+def test_onset(understanding: Understanding) -> None:
+    assert (
+        _one(_current(understanding, "the headache started suddenly"), "headache").onset == "sudden"
+    )
+    assert _one(_current(understanding, "فجأة جاني صداع"), "headache").onset == "sudden"
+    assert _one(_current(understanding, "اچانک سر درد شروع ہوا"), "headache").onset == "sudden"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("hedache since morning", "headache"),
+        ("I have a feaver", "fever"),
+        ("bad diarhea", "diarrhoea"),
+        ("my stomache hurts", "abdominal_pain"),
+        ("I keep vomitting", "vomiting"),
+        ("bukhaar hai", "fever"),
+        ("وعندي كحه وسخونه", "fever"),
+        ("بالصداع", "headache"),
+    ],
+)
+def test_misspellings_and_arabic_prefixes(
+    understanding: Understanding, text: str, code: str
+) -> None:
+    assert _one(_current(understanding, text), code).present
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "context"),
+    [
+        ("My mother has diabetes", "diabetes", "family"),
+        ("أمي عندها سكر", "diabetes", "family"),
+        ("میرے والد کو شوگر ہے", "diabetes", "family"),
+        ("meri ammi ko sugar hai", "diabetes", "family"),
+        ("Diabetes runs in my family", "diabetes", "family"),
+        ("I had a stroke 2 years ago", "stroke", "history"),
+        ("I used to have asthma", "asthma", "history"),
+        ("جاتني جلطة قبل سنتين", "stroke", "history"),
+        ("دو سال پہلے مجھے فالج ہوا تھا", "stroke", "history"),
+    ],
+)
+def test_family_and_past_history_are_not_current(
+    understanding: Understanding, text: str, code: str, context: str
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [f.context for f in analysis.findings if f.code == code] == [context]
+
+
+def test_family_and_own_conditions_in_one_sentence(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("أمي عندها سكر وأنا عندي ضغط")
+    by_code = {f.code: f.context for f in analysis.findings}
+    assert by_code == {"diabetes": "family", "hypertension": "current"}
+
+
+def test_a_word_inside_another_word_does_not_match(understanding: Understanding) -> None:
+    assert _current(understanding, "I had a haircut and went to a coughing-free cafe") != []
+    assert not [f for f in _current(understanding, "my coffee was cold") if f.code == "cough"]
+    assert not _current(understanding, "I like feverfew tea and shoelaces")
+
+
+def test_hypothetical_mentions_are_dropped(understanding: Understanding) -> None:
+    assert not _current(understanding, "What should I do if I get a fever?")
+    assert not _current(understanding, "اذا صار عندي حرارة شو اسوي")
+
+
+def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understanding) -> None:
+    labels = {
+        f.label
+        for text in ("I can't breathe well", "ضيق في التنفس", "سانس لینے میں دشواری")
+        for f in _current(understanding, text)
+    }
+    assert labels == {"shortness of breath"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "No fever, but I have a cough and a headache",
+            {"fever": False, "cough": True, "headache": True},
+        ),
+        ("Denies chest pain, reports cough", {"chest_pain": False, "cough": True}),
+        ("I am not feeling dizzy", {"dizziness": False}),
+        ("I'm not feeling well, I have a headache", {"headache": True}),
+        (
+            "No fever, no chills, no night sweats, has a cough",
+            {"fever": False, "chills": False, "night_sweats": False, "cough": True},
+        ),
+        ("I don't think I have a fever", {"fever": False}),
+        ("The fever went away but the cough is still there", {"fever": False, "cough": True}),
+        ("ما عندي حرارة، عندي كحة", {"fever": False, "cough": True}),
+        ("لا حرارة ولا كحة", {"fever": False, "cough": False}),
+        ("ما في شي غير الكحة", {"cough": True}),
+        ("الحرارة راحت بس الكحة باقية", {"fever": False, "cough": True}),
+        ("ما فيني حرارة ولا كحة", {"fever": False, "cough": False}),
+        ("بخار اتر گیا ہے لیکن کھانسی ہے", {"fever": False, "cough": True}),
+        ("مجھے شوگر نہیں، بی پی ہے", {"diabetes": False, "hypertension": True}),
+        ("نہ بخار ہے نہ کھانسی", {"fever": False, "cough": False}),
+        ("مجھے کبھی دمہ نہیں ہوا", {"asthma": False}),
+        ("sar dard nahi hai bas bukhar hai", {"headache": False, "fever": True}),
+        ("mujhe chest pain nahi hai lekin cough hai", {"chest_pain": False, "cough": True}),
+    ],
+)
+def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:
+    got = {f.code: f.present for f in _current(understanding, text)}
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I have one sister. She is a diabetic.", {("diabetes", "family")}),
+        ("My sister is 38. She has attempted suicide twice.", {("suicidal_thoughts", "family")}),
+        ("My mother has diabetes. I have asthma.", {("diabetes", "family"), ("asthma", "current")}),
+        (
+            "My son has a fever. He is also vomiting.",
+            {("fever", "current"), ("vomiting", "current")},
+        ),
+        ("My mom is here with me, she says I have had a fever", {("fever", "current")}),
+        ("أختي عندها سكر. وعندها ضغط بعد", {("diabetes", "family"), ("hypertension", "family")}),
+        ("أمي مريضة. عندها سكر وأنا عندي صداع", {("diabetes", "family"), ("headache", "current")}),
+        ("میری بہن بیمار ہے۔ اسے شوگر ہے", {("diabetes", "family")}),
+        (
+            "میری امی کو شوگر ہے اور مجھے بی پی ہے",
+            {("diabetes", "family"), ("hypertension", "current")},
+        ),
+        (
+            "meri behan ko dama hai. usko sugar bhi hai",
+            {("asthma", "family"), ("diabetes", "family")},
+        ),
+    ],
+)
+def test_a_relative_named_earlier_stays_the_subject(
+    understanding: Understanding, text: str, expected: set[tuple[str, str]]
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert {(f.code, f.context) for f in analysis.findings} == expected
+    if any(code == "suicidal_thoughts" for code, _ in expected):
+        assert analysis.red_flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("bad headahce", "headache"), ("constipaton again", "constipation")]
+)
+def test_one_typo_in_a_long_word_is_tolerated(
+    understanding: Understanding, text: str, code: str
+) -> None:
+    assert [f.code for f in _current(understanding, text)] == [code]
+
+
+@pytest.mark.parametrize(
+    "text", ["No, I'm happily single.", "I do sprint training.", "I was honorably discharged."]
+)
+def test_a_different_word_one_letter_away_is_not_a_typo(
+    understanding: Understanding, text: str
+) -> None:
+    assert _current(understanding, text) == []

@@ -1,0 +1,589 @@
+"""The understanding fleet as a whole: language id, medications, allergies, triage, the JSON
+contract, knowledge validation, and failing closed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.concepts import Duration, Finding, RedFlag
+from assistant.errors import ConfigError
+from assistant.lexicon import Doc, PhraseMatcher
+from assistant.understanding import Understanding
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    u = Understanding(KNOWLEDGE)
+    u.warm_up()
+    return u
+
+
+# ---------------------------------------------------------------- language id
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "language", "script"),
+    [
+        ("I have a headache", None, "en", "Latn"),
+        ("عندي صداع وحرارة من ثلاثة أيام", None, "ar", "Arab"),
+        ("سینے میں درد نہیں ہے، بس کھانسی ہے", None, "ur", "Arab"),
+        ("mujhe bukhar hai", None, "ur", "Latn"),
+        ("mujhe chest pain hai", "en", "ur", "Latn"),
+        ("crushing chest pain going down my left arm", "ur", "en", "Latn"),
+        ("عندي كحة", "ur", "ar", "Arab"),
+        ("مجھے کھانسی ہے", "ar", "ur", "Arab"),
+    ],
+)
+def test_language_id(
+    understanding: Understanding, text: str, hint: str | None, language: str, script: str
+) -> None:
+    result = understanding.fleet.language_id.run(text, hint)  # type: ignore[arg-type]
+    assert (result.value.language, result.value.script) == (language, script)
+    assert 0.0 < result.value.confidence <= 1.0
+    assert result.trace.model == "language_id"
+
+
+def test_language_id_uses_the_session_language_only_when_unsure(
+    understanding: Understanding,
+) -> None:
+    assert understanding.fleet.language_id.run("123", "ar").value.language == "ar"
+    assert understanding.fleet.language_id.run("123", None).value.confidence == 0.0
+
+
+# ---------------------------------------------------------------- medications
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "dose", "frequency"),
+    [
+        ("I take metformin 500 mg twice a day", "metformin", "500 mg", "twice daily"),
+        ("Panadol 1 g when needed", "paracetamol", "1 g", "as needed"),
+        ("on amlodipine 5mg once daily", "amlodipine", "5 mg", "once daily"),
+        ("Ventolin 2 puffs PRN", "salbutamol", "2 puffs", "as needed"),
+        ("آخذ ميتفورمين ٥٠٠ ملغ مرتين في اليوم", "metformin", "500 mg", "twice daily"),
+        ("بنادول حبتين عند الحاجة", "paracetamol", "2 tablets", "as needed"),
+        ("آخذ بروفين ٤٠٠ ملغ ثلاث مرات في اليوم", "ibuprofen", "400 mg", "three times daily"),
+        ("میٹفارمن 500 ملی گرام دن میں دو بار", "metformin", "500 mg", "twice daily"),
+        ("پیناڈول رات کو لیتا ہوں", "paracetamol", None, "at night"),
+        ("main panadol din mein do baar leta hoon", "paracetamol", None, "twice daily"),
+    ],
+)
+def test_medications(
+    understanding: Understanding, text: str, label: str, dose: str | None, frequency: str | None
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [(m.label, m.dose, m.frequency) for m in analysis.medications] == [
+        (label, dose, frequency)
+    ]
+    assert analysis.medications[0].evidence in text
+
+
+def test_several_medications_keep_their_own_doses(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze(
+        "Metformin 1000 mg twice a day and atorvastatin 20 mg at night"
+    )
+    assert [(m.label, m.dose, m.frequency) for m in analysis.medications] == [
+        ("metformin", "1000 mg", "twice daily"),
+        ("atorvastatin", "20 mg", "at night"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not on any medication",
+        "no medications",
+        "ما آخذ أي دواء",
+        "کوئی دوا نہیں لیتا",
+        "koi dawai nahi leta",
+    ],
+)
+def test_no_medications(understanding: Understanding, text: str) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert analysis.no_medications is True
+    assert analysis.medications == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I stopped taking aspirin, I don't take aspirin",
+        "My mother takes insulin",
+        "أمي تاخذ انسولين",
+    ],
+)
+def test_medications_not_taken_now_are_not_listed(understanding: Understanding, text: str) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert analysis.medications == []
+    assert analysis.no_medications is False
+
+
+# ---------------------------------------------------------------- allergies
+
+
+@pytest.mark.parametrize(
+    ("text", "substance", "reaction"),
+    [
+        ("I'm allergic to penicillin, I get hives", "penicillin", "hives"),
+        ("allergy to peanuts", "peanuts", None),
+        ("Sulfa drugs give me a rash", "sulfa drugs", "rash"),
+        ("عندي حساسية من البنسلين يطلع لي طفح", "penicillin", "rash"),
+        ("عندي حساسية من الغبار", "dust", None),
+        ("مجھے پینسلین سے الرجی ہے", "penicillin", None),
+        ("mujhe anday se allergy hai", "eggs", None),
+    ],
+)
+def test_allergies(
+    understanding: Understanding, text: str, substance: str, reaction: str | None
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [(substance, reaction)]
+    assert analysis.no_known_allergies is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NKDA",
+        "No known allergies",
+        "I have no allergies",
+        "ما عندي حساسية",
+        "مجھے کسی چیز سے الرجی نہیں",
+        "koi allergy nahi",
+    ],
+)
+def test_no_known_allergies(understanding: Understanding, text: str) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert analysis.no_known_allergies is True
+    assert analysis.allergies == []
+
+
+@pytest.mark.parametrize(
+    "text", ["I have a headache", "I take aspirin every day", "I'm not allergic to penicillin"]
+)
+def test_not_mentioned_or_one_denied_allergy_is_not_no_known_allergies(
+    understanding: Understanding, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert analysis.no_known_allergies is False
+    assert analysis.allergies == []
+
+
+def test_an_allergy_reaction_is_not_a_symptom_today(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("Penicillin gives me a rash")
+    assert [a.substance for a in analysis.allergies] == ["penicillin"]
+    assert not [f for f in analysis.findings if f.code == "rash"]
+
+
+# ---------------------------------------------------------------- triage
+
+
+def _f(code: str, present: bool = True, **kw: object) -> Finding:
+    return Finding(code=code, label=code, present=present, evidence=code, confidence=0.9, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("findings", "flags", "age", "level", "rule"),
+    [
+        (
+            [_f("chest_pain")],
+            [RedFlag("cardiac_chest_pain", "x", "y", "r", "emergency_ambulance")],
+            None,
+            "emergency_ambulance",
+            "red_flag_ambulance",
+        ),
+        (
+            [],
+            [RedFlag("suicide_risk", "x", "y", "r", "emergency")],
+            None,
+            "emergency",
+            "red_flag_emergency",
+        ),
+        ([_f("fever")], [], 0, "emergency", "infant_fever"),
+        ([_f("fever")], [], 30, "consultation", "default"),
+        ([_f("fever", duration=Duration(4, "day"))], [], 30, "consultation_24", "persistent_fever"),
+        ([_f("chest_pain")], [], 55, "emergency", "chest_pain_over_40"),
+        ([_f("chest_pain")], [], 25, "consultation_24", "chest_or_breathing"),
+        ([_f("headache", severity=8)], [], None, "consultation_24", "severe_pain"),
+        (
+            [_f("runny_nose"), _f("cough", duration=Duration(2, "day"))],
+            [],
+            None,
+            "self_care",
+            "minor_self_limiting",
+        ),
+        ([_f("cough", duration=Duration(3, "week"))], [], None, "consultation", "default"),
+        (
+            [_f("runny_nose"), _f("fever", present=False)],
+            [],
+            None,
+            "self_care",
+            "minor_self_limiting",
+        ),
+        ([_f("chest_pain", context="family")], [], 60, "consultation", "default"),
+        ([], [], None, "consultation", "default"),
+    ],
+)
+def test_triage_table(
+    understanding: Understanding,
+    findings: list[Finding],
+    flags: list[RedFlag],
+    age: int | None,
+    level: str,
+    rule: str,
+) -> None:
+    result = understanding.triage(findings, flags, age)
+    assert (result.value.level, result.value.rule) == (level, rule)
+    assert result.value.reason
+    assert result.trace.model == "triage"
+
+
+# ---------------------------------------------------------------- JSON contract
+
+
+def test_analyze_json_contract(understanding: Understanding) -> None:
+    out = understanding.analyze_json(
+        "My mother has diabetes. I had asthma as a child. I have had fever for 3 days, no cough. "
+        "I take Panadol 500 mg twice a day. No allergies."
+    )
+    json.dumps(out, ensure_ascii=False)  # serialisable as one JSON line
+    assert {
+        "language",
+        "findings",
+        "medications",
+        "allergies",
+        "no_known_allergies",
+        "red_flags",
+        "triage",
+        "traces",
+    } <= set(out)
+    assert out["language"] == "en"
+    current = {f["code"]: f for f in out["findings"]}
+    assert set(current) == {"fever", "cough"}
+    assert current["fever"]["present"] is True
+    assert current["fever"]["duration"] == {"value": 3, "unit": "day"}
+    assert current["cough"]["present"] is False
+    for f in out["findings"]:
+        assert set(f) >= {
+            "code",
+            "label",
+            "present",
+            "duration",
+            "severity",
+            "evidence",
+            "confidence",
+        }
+    assert [f["code"] for f in out["family_history"]] == ["diabetes"]
+    assert [f["code"] for f in out["past_history"]] == ["asthma"]
+    assert out["medications"] == [
+        {
+            "label": "paracetamol",
+            "dose": "500 mg",
+            "frequency": "twice daily",
+            "evidence": "Panadol 500 mg twice a day",
+        }
+    ]
+    assert out["allergies"] == [] and out["no_known_allergies"] is True
+    assert out["triage"] == "consultation_24"
+    models = [t["model"] for t in out["traces"]]
+    assert models == [
+        "language_id",
+        "negation",
+        "findings",
+        "medications",
+        "allergies",
+        "red_flags",
+        "triage",
+    ]
+    assert all(
+        set(t) == {"model", "version", "latency_ms", "confidence", "status", "note"}
+        for t in out["traces"]
+    )
+
+
+def test_traces_never_hold_patient_text(understanding: Understanding) -> None:
+    text = "سینے میں شدید درد ہے جو بائیں بازو تک جاتا ہے"
+    out = understanding.analyze_json(text, "ur")
+    dumped = json.dumps(out["traces"], ensure_ascii=False)
+    for word in text.split():
+        assert word not in dumped
+
+
+def test_versions_name_every_model_and_hash_its_files(understanding: Understanding) -> None:
+    versions = understanding.versions
+    assert set(versions) == {
+        "language_id",
+        "negation",
+        "findings",
+        "medications",
+        "allergies",
+        "red_flags",
+        "triage",
+    }
+    assert all(len(v.split("-")[-1]) == 12 for v in versions.values())
+
+
+# ---------------------------------------------------------------- failing closed
+
+
+def test_red_flag_screen_failure_escalates(
+    understanding: Understanding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = understanding.fleet.red_flags
+
+    def broken(doc: Doc) -> list[object]:
+        raise RuntimeError("matcher exploded")
+
+    assert screen.matcher is not None
+    monkeypatch.setattr(screen.matcher, "find", broken)
+    analysis, traces = understanding.analyze("I have a mild cough")
+    assert analysis.escalated is True
+    assert [f.code for f in analysis.red_flags] == ["screening_error"]
+    trace = next(t for t in traces if t.model == "red_flags")
+    assert trace.status == "escalated"
+    assert understanding.analyze_json("I have a mild cough")["triage"] in (
+        "emergency",
+        "emergency_ambulance",
+    )
+
+
+def test_findings_failure_escalates_because_the_screen_is_blind(
+    understanding: Understanding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(understanding.fleet.findings, "extract", broken)
+    analysis, traces = understanding.analyze("I have a mild cough")
+    assert analysis.escalated is True
+    assert "screening_error" in {f.code for f in analysis.red_flags}
+    assert next(t for t in traces if t.model == "findings").status == "error"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300))
+def test_analyze_never_raises(understanding: Understanding, text: str) -> None:
+    analysis, traces = understanding.analyze(text)
+    assert analysis.escalated is False
+    assert traces
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u202e\u0000", "؟؟؟", "7/10", "x" * 5000, "لا"])
+def test_odd_inputs(understanding: Understanding, text: str) -> None:
+    out = understanding.analyze_json(text, "ar")
+    assert out["findings"] == [] and out["red_flags"] == []
+
+
+# ---------------------------------------------------------------- knowledge validation
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+def test_unknown_key_lists_the_allowed_keys(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "en" / "negation.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    direction: forward", "    directon: forward", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as err:
+        Understanding(kb)
+    message = str(err.value)
+    assert "negation.yaml" in message and "'directon'" in message
+    assert (
+        "allowed keys: category, direction, max_scope, phrases, requires_earlier, terminates"
+        in message
+    )
+
+
+def test_missing_required_field_is_named(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "red_flags.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "{label: seizure, level: emergency_ambulance}", "{label: seizure}"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"red_flags\.yaml: flags\.seizure: missing required field 'level'"
+    ):
+        Understanding(kb)
+
+
+def test_unknown_concept_id_in_a_lexicon_is_rejected(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "ar" / "findings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  fever: [", "  fevr: [", 1), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"ar/findings\.yaml: findings: unknown id 'fevr'"):
+        Understanding(kb)
+
+
+def test_red_flag_rule_with_unknown_symbol_is_rejected(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "red_flags.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("any: [rigid_abdomen]", "any: [rigid_tummy]"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="unknown symbol 'rigid_tummy'"):
+        Understanding(kb)
+
+
+def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    (kb / "triage.yaml").write_text("rules: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"triage\.yaml: invalid YAML"):
+        Understanding(kb)
+
+
+def test_triage_table_needs_a_default_rule(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "triage.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("  - id: default")], encoding="utf-8")
+    with pytest.raises(ConfigError, match="last rule must have an empty 'when'"):
+        Understanding(kb)
+
+
+def test_version_changes_when_a_lexicon_changes(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    before = Understanding(kb).versions
+    path = kb / "ur" / "findings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  fever: [", "  fever: [تپ, ", 1),
+        encoding="utf-8",
+    )
+    after = Understanding(kb).versions
+    assert before["findings"] != after["findings"]
+    assert before["negation"] == after["negation"]
+
+
+# ---------------------------------------------------------------- matcher
+
+
+def test_matcher_respects_token_boundaries_in_both_scripts() -> None:
+    matcher = PhraseMatcher(
+        [("cough", "cough"), ("كحة", "cough"), ("سر درد", "headache"), ("pain ... chest", "chest")]
+    )
+    assert [m.payload for m in matcher.find(Doc("coughing? no. a cough."))] == ["cough"]
+    assert [m.payload for m in matcher.find(Doc("وكحة"))] == ["cough"]
+    assert [m.payload for m in matcher.find(Doc("الكحه"))] == ["cough"]
+    assert matcher.find(Doc("سرسری درد")) == []
+    assert [m.payload for m in matcher.find(Doc("pain in my chest"))] == ["chest"]
+    assert matcher.find(Doc("pain. chest")) == []
+
+
+def test_evidence_is_quoted_from_the_original_text() -> None:
+    doc = Doc("عندي  كُحّة  شديدة")
+    matcher = PhraseMatcher([("كحة", "cough")])
+    (m,) = matcher.find(doc)
+    assert doc.evidence(m.start, m.end) == "كُحّة"
+
+
+# ---------------------------------------------------------------- regressions
+
+
+def test_a_medicine_named_as_an_allergy_is_not_a_medicine_taken(
+    understanding: Understanding,
+) -> None:
+    analysis, _ = understanding.analyze("عندي حساسية من الأسبرين، يسوي لي ضيق تنفس")
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [
+        ("aspirin", "breathing difficulty")
+    ]
+    assert analysis.medications == []
+    assert analysis.red_flags == []
+
+
+def test_denied_drug_allergy_is_not_no_medications(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("ما عندي حساسية من أي دواء")
+    assert analysis.no_known_allergies is True
+    assert analysis.no_medications is False
+    both, _ = understanding.analyze("No medications and no allergies")
+    assert both.no_known_allergies and both.no_medications
+
+
+def test_two_names_of_one_medicine_share_the_dose(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("آخذ انسولين لانتوس ٢٠ وحدة بالليل")
+    assert [(m.label, m.dose, m.frequency) for m in analysis.medications] == [
+        ("insulin", "20 units", "at night")
+    ]
+
+
+def test_reaction_in_the_next_sentence(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze(
+        "I'm allergic to Sulfa drugs. Break out in a terrible rash."
+    )
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [("sulfa drugs", "rash")]
+    assert not [f for f in analysis.findings if f.code == "rash"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("ولدي عمره سنتين وحرارته ٣٩", "fever"), ("my son is 2 years old and has a fever", "fever")],
+)
+def test_an_age_is_not_a_duration(understanding: Understanding, text: str, code: str) -> None:
+    analysis, _ = understanding.analyze(text)
+    (finding,) = [f for f in analysis.findings if f.code == code]
+    assert finding.duration is None
+
+
+def test_an_accidental_injury_is_not_self_harm(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("I fell on my back and hurt myself")
+    assert {f.code for f in analysis.findings} == {"fall", "injury"}
+    assert analysis.red_flags == []
+
+
+def test_feeling_faint_is_dizziness_not_fainting(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("I feel very dizzy like I am going to faint")
+    assert {f.code for f in analysis.findings} == {"dizziness"}
+    assert analysis.red_flags == []
+
+
+def test_context_failure_escalates_but_language_failure_does_not(
+    understanding: Understanding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    with monkeypatch.context() as m:
+        m.setattr(understanding.fleet.language_id, "guess", broken)
+        analysis, traces = understanding.analyze("crushing chest pain going down my left arm", "en")
+        assert [f.code for f in analysis.red_flags] == ["cardiac_chest_pain"]
+        assert analysis.escalated is False
+        assert next(t for t in traces if t.model == "language_id").status == "error"
+    with monkeypatch.context() as m:
+        m.setattr(understanding.fleet.negation, "scopes", broken)
+        analysis, _ = understanding.analyze("no chest pain")
+        assert analysis.escalated is True
+
+
+def test_an_unexpected_failure_anywhere_escalates(
+    understanding: Understanding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.understanding as module
+
+    def broken(text: str) -> str:
+        raise UnicodeError("cannot clean")
+
+    monkeypatch.setattr(module, "clean_input", broken)
+    analysis, traces = understanding.analyze("I have a cough")
+    assert analysis.escalated is True
+    assert [f.code for f in analysis.red_flags] == ["screening_error"]
+    assert traces[-1].status == "escalated"

@@ -1,0 +1,594 @@
+"""Every red-flag rule, in English, Arabic and Urdu: it fires when said, and never when denied
+or when it happened to a relative."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.concepts import RedFlag
+from assistant.understanding import Understanding
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+# rule id -> flag code, then per language: (positive, negated, family history)
+CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
+    "chest_pain_with_radiation": (
+        "cardiac_chest_pain",
+        {
+            "en": (
+                "I have chest pain going down my left arm",
+                "I have no chest pain and no pain in my arm",
+                "My father had chest pain that spread to his arm",
+            ),
+            "ar": (
+                "عندي ألم في صدري ينزل على يدي اليسار",
+                "ما عندي ألم في صدري ولا في يدي",
+                "أبوي كان عنده ألم في صدره ينزل على يده",
+            ),
+            "ur": (
+                "سینے میں درد ہے جو بائیں بازو تک جاتا ہے",
+                "سینے میں درد نہیں ہے اور بازو میں بھی درد نہیں",
+                "میرے والد کو سینے میں درد تھا جو بازو تک جاتا تھا",
+            ),
+        },
+    ),
+    "chest_pain_with_sweating": (
+        "cardiac_chest_pain",
+        {
+            "en": (
+                "I have chest pain and I am sweating",
+                "I have no chest pain and I am not sweating",
+                "My brother had chest pain and sweating",
+            ),
+            "ar": (
+                "عندي ألم في الصدر وأعرق",
+                "ما عندي ألم في الصدر ولا عرق",
+                "أخوي كان عنده ألم في الصدر وعرق",
+            ),
+            "ur": (
+                "سینے میں درد ہے اور ٹھنڈے پسینے آ رہے ہیں",
+                "نہ سینے میں درد ہے نہ پسینہ آ رہا ہے",
+                "میرے بھائی کو سینے میں درد اور پسینہ آتا تھا",
+            ),
+        },
+    ),
+    "chest_pain_crushing": (
+        "cardiac_chest_pain",
+        {
+            "en": (
+                "It is a crushing pain in my chest",
+                "No crushing chest pain",
+                "My mother had crushing chest pain",
+            ),
+            "ar": (
+                "عندي كتمة في صدري",
+                "ما عندي كتمة في صدري",
+                "أمي عندها كتمة في صدرها",
+            ),
+            "ur": (
+                "سینے پر بہت دباؤ ہے",
+                "سینے پر دباؤ نہیں ہے",
+                "میری امی کو سینے پر دباؤ محسوس ہوتا تھا",
+            ),
+        },
+    ),
+    "chest_pain_with_breathlessness": (
+        "cardiac_chest_pain",
+        {
+            "en": (
+                "I have chest pain and shortness of breath",
+                "No chest pain or shortness of breath",
+                "My father has chest pain and shortness of breath",
+            ),
+            "ar": (
+                "عندي ألم في الصدر وضيق في التنفس",
+                "ما عندي ألم في الصدر ولا ضيق تنفس",
+                "أبوي عنده ألم في الصدر وضيق تنفس",
+            ),
+            "ur": (
+                "سینے میں درد ہے اور سانس پھول رہا ہے",
+                "نہ سینے میں درد ہے نہ سانس پھولتا ہے",
+                "میرے ابو کو سینے میں درد اور سانس کی تکلیف ہے",
+            ),
+        },
+    ),
+    "heart_attack_now": (
+        "cardiac_chest_pain",
+        {
+            "en": (
+                "I think I'm having a heart attack",
+                "It doesn't feel like a heart attack",
+                "My father thought he was having a heart attack",
+            ),
+            "ar": (
+                "أحس إنها جلطة في القلب",
+                "ما أحس إنها جلطة في القلب",
+                "أبوي قال إنها جلطة في القلب",
+            ),
+            "ur": (
+                "لگتا ہے دل کا دورہ پڑ رہا ہے",
+                "دل کا دورہ نہیں پڑ رہا",
+                "میرے والد کو دل کا دورہ پڑا تھا",
+            ),
+        },
+    ),
+    "stroke_face_arm_speech": (
+        "stroke_signs",
+        {
+            "en": (
+                "My face is drooping and my speech is slurred",
+                "No face drooping and no slurred speech",
+                "My grandmother had slurred speech and face drooping",
+            ),
+            "ar": (
+                "وجهي مايل وكلامي ثقيل",
+                "ما عندي ميلان في الوجه ولا ثقل في الكلام",
+                "جدتي كان وجهها مايل وكلامها ثقيل",
+            ),
+            "ur": (
+                "میرا منہ ٹیڑھا ہو گیا ہے اور زبان لڑکھڑا رہی ہے",
+                "منہ ٹیڑھا نہیں ہے اور زبان بھی نہیں لڑکھڑا رہی",
+                "میری دادی کا منہ ٹیڑھا ہو گیا تھا",
+            ),
+        },
+    ),
+    "stroke_sudden_vision": (
+        "stroke_signs",
+        {
+            "en": (
+                "Suddenly I can't see out of my right eye",
+                "No sudden loss of vision",
+                "My mother suddenly lost her vision",
+            ),
+            "ar": (
+                "فجأة ما أشوف بعيني اليمين",
+                "ما فقدت النظر فجأة",
+                "أمي فقدت النظر فجأة",
+            ),
+            "ur": (
+                "اچانک نظر چلی گئی ہے",
+                "نظر اچانک کمزور نہیں ہوئی",
+                "میری نانی کی اچانک نظر چلی گئی تھی",
+            ),
+        },
+    ),
+    "stroke_sudden_balance": (
+        "stroke_signs",
+        {
+            "en": (
+                "I suddenly lost my balance",
+                "I have not suddenly lost my balance",
+                "My uncle suddenly lost his balance",
+            ),
+            "ar": (
+                "فجأة فقدت توازني",
+                "ما فقدت توازني فجأة",
+                "عمي فقد توازنه فجأة",
+            ),
+            "ur": (
+                "اچانک توازن کھو دیا",
+                "اچانک توازن نہیں کھویا",
+                "میرے چچا کا اچانک توازن کھو گیا تھا",
+            ),
+        },
+    ),
+    "breathing_severe": (
+        "severe_breathing_difficulty",
+        {
+            "en": (
+                "I can't breathe",
+                "I'm not struggling to breathe",
+                "My sister was gasping for air",
+            ),
+            "ar": (
+                "ما أقدر أتنفس",
+                "أتنفس عادي، ما في اختناق",
+                "أختي كانت تختنق",
+            ),
+            "ur": (
+                "سانس نہیں آ رہا",
+                "سانس لینے میں کوئی دشواری نہیں ہے",
+                "میری بہن کا دم گھٹ رہا تھا",
+            ),
+        },
+    ),
+    "breathless_severe": (
+        "severe_breathing_difficulty",
+        {
+            "en": (
+                "My shortness of breath is really bad",
+                "No shortness of breath",
+                "My father's shortness of breath is really bad",
+            ),
+            "ar": (
+                "ضيق التنفس عندي شديد",
+                "ما عندي ضيق تنفس",
+                "أبوي عنده ضيق تنفس شديد",
+            ),
+            "ur": (
+                "سانس پھول رہا ہے، بہت شدید",
+                "سانس نہیں پھول رہا",
+                "میرے ابو کا سانس پھولتا ہے، بہت شدید",
+            ),
+        },
+    ),
+    "anaphylaxis_airway": (
+        "anaphylaxis",
+        {
+            "en": (
+                "My throat is closing up",
+                "My throat is not swelling",
+                "My cousin's tongue was swelling",
+            ),
+            "ar": (
+                "لساني منتفخ",
+                "ما في تورم في الحلق",
+                "أخوي كان لسانه منتفخ",
+            ),
+            "ur": (
+                "میری زبان سوج گئی ہے",
+                "گلے میں سوجن نہیں ہے",
+                "میرے بھائی کی زبان سوج گئی تھی",
+            ),
+        },
+    ),
+    "anaphylaxis_after_exposure": (
+        "anaphylaxis",
+        {
+            "en": (
+                "After eating peanuts I started wheezing",
+                "After eating peanuts I did not start wheezing",
+                "My brother started wheezing after eating peanuts",
+            ),
+            "ar": (
+                "بعد ما أكلت روبيان صار عندي ضيق تنفس",
+                "بعد ما أكلت روبيان ما صار عندي ضيق تنفس",
+                "أخوي بعد ما أكل روبيان صار عنده ضيق تنفس",
+            ),
+            "ur": (
+                "کھانے کے بعد سانس لینے میں دشواری ہو رہی ہے",
+                "کھانے کے بعد سانس لینے میں کوئی دشواری نہیں",
+                "میرے بھائی کو کھانے کے بعد سانس لینے میں دشواری ہوئی",
+            ),
+        },
+    ),
+    "vomiting_blood": (
+        "vomiting_blood",
+        {
+            "en": ("I am vomiting blood", "I am not vomiting blood", "My uncle was vomiting blood"),
+            "ar": ("أستفرغ دم", "ما أستفرغ دم", "عمي كان يستفرغ دم"),
+            "ur": (
+                "خون کی الٹی ہوئی ہے",
+                "خون کی الٹی نہیں ہوئی",
+                "میرے والد کو خون کی الٹی ہوئی تھی",
+            ),
+        },
+    ),
+    "melena_with_dizziness": (
+        "gi_bleeding",
+        {
+            "en": (
+                "I have black tarry stools and I feel dizzy",
+                "No black stools and no dizziness",
+                "My grandfather had black stools and dizziness",
+            ),
+            "ar": (
+                "البراز أسود وعندي دوخة",
+                "ما في براز أسود ولا دوخة",
+                "جدي كان عنده براز أسود ودوخة",
+            ),
+            "ur": (
+                "پاخانہ کالا ہے اور چکر آ رہے ہیں",
+                "پاخانہ کالا نہیں ہے اور چکر بھی نہیں آتے",
+                "میرے دادا کو کالا پاخانہ اور چکر آتے تھے",
+            ),
+        },
+    ),
+    "melena_with_fainting": (
+        "gi_bleeding",
+        {
+            "en": (
+                "I have black stools and I fainted",
+                "No black stools and I have not fainted",
+                "My grandmother had black stools and fainted",
+            ),
+            "ar": (
+                "البراز أسود وأغمي علي",
+                "ما في براز أسود وما أغمي علي",
+                "جدتي كان البراز عندها أسود وأغمي عليها",
+            ),
+            "ur": (
+                "کالا پاخانہ آیا اور میں بے ہوش ہو گیا",
+                "کالا پاخانہ نہیں آیا اور بے ہوش بھی نہیں ہوا",
+                "میری دادی کو کالا پاخانہ آیا اور وہ بے ہوش ہو گئی تھیں",
+            ),
+        },
+    ),
+    "suicidal_thoughts": (
+        "suicide_risk",
+        {
+            "en": (
+                "I want to kill myself",
+                "I have no thoughts of suicide",
+                "My brother had suicidal thoughts",
+            ),
+            "ar": (
+                "أفكر في الانتحار",
+                "ما عندي أفكار انتحارية",
+                "أخوي كان عنده أفكار انتحارية",
+            ),
+            "ur": (
+                "میں خودکشی کرنا چاہتا ہوں",
+                "خودکشی کا کوئی خیال نہیں",
+                "میرے بھائی کو خودکشی کے خیالات آتے تھے",
+            ),
+        },
+    ),
+    "seizure": (
+        "seizure",
+        {
+            "en": (
+                "I had a seizure this morning",
+                "I have never had a seizure",
+                "My sister has seizures",
+            ),
+            "ar": ("جاتني نوبة تشنج اليوم", "ما جاني تشنج", "أختي عندها تشنجات"),
+            "ur": ("آج صبح جھٹکے لگ رہے تھے", "جھٹکے نہیں لگے", "میری بہن کو جھٹکے لگتے ہیں"),
+        },
+    ),
+    "unconscious": (
+        "unconsciousness",
+        {
+            "en": (
+                "He is unconscious and won't wake up",
+                "He is not unconscious",
+                "My father lost consciousness",
+            ),
+            "ar": ("فاقد الوعي وما يصحى", "مو فاقد الوعي", "أبوي كان فاقد الوعي"),
+            "ur": (
+                "وہ ہوش میں نہیں آ رہا",
+                "کسی کی ہوش کھونے کی بات نہیں",
+                "میرے والد ہوش کھو بیٹھے تھے",
+            ),
+        },
+    ),
+    "fainted": (
+        "fainting",
+        {
+            "en": ("I fainted yesterday", "I have not fainted", "My mother fainted"),
+            "ar": ("أغمي علي أمس", "ما أغمي علي", "أمي أغمي عليها"),
+            "ur": (
+                "میں کل بے ہوش ہو گیا تھا",
+                "میں بے ہوش نہیں ہوا",
+                "میری امی بے ہوش ہو گئی تھیں",
+            ),
+        },
+    ),
+    "heavy_bleeding": (
+        "heavy_bleeding",
+        {
+            "en": (
+                "I am bleeding heavily and it won't stop",
+                "I am not bleeding heavily",
+                "My aunt was bleeding heavily",
+            ),
+            "ar": ("عندي نزيف قوي", "ما عندي نزيف قوي", "خالتي كان عندها نزيف قوي"),
+            "ur": (
+                "بہت خون بہہ رہا ہے",
+                "زیادہ خون بہنا نہیں ہے، بس معمولی",
+                "میری خالہ کا بہت خون بہہ رہا تھا",
+            ),
+        },
+    ),
+    "worst_headache": (
+        "thunderclap_headache",
+        {
+            "en": (
+                "This is the worst headache of my life",
+                "It is not the worst headache of my life",
+                "My mother had the worst headache of her life",
+            ),
+            "ar": (
+                "هذا أسوأ صداع في حياتي",
+                "مو أسوأ صداع، صداع عادي",
+                "أمي جاها أسوأ صداع في حياتها",
+            ),
+            "ur": (
+                "زندگی کا سب سے برا سر درد ہے",
+                "زندگی کا سب سے برا سر درد نہیں ہے",
+                "میری امی کو زندگی کا سب سے برا سر درد ہوا تھا",
+            ),
+        },
+    ),
+    "sudden_severe_headache": (
+        "thunderclap_headache",
+        {
+            "en": (
+                "I suddenly got a severe headache",
+                "I don't have a sudden severe headache",
+                "My sister suddenly got a severe headache",
+            ),
+            "ar": ("فجأة جاني صداع شديد", "ما عندي صداع شديد فجأة", "أختي فجأة جاها صداع شديد"),
+            "ur": (
+                "اچانک شدید سر درد ہوا",
+                "اچانک شدید سر درد نہیں ہوا",
+                "میری بہن کو اچانک شدید سر درد ہوا",
+            ),
+        },
+    ),
+    "stiff_neck_fever": (
+        "meningitis_signs",
+        {
+            "en": (
+                "I have a fever and a stiff neck",
+                "No fever and no stiff neck",
+                "My brother had a fever and a stiff neck",
+            ),
+            "ar": (
+                "عندي حرارة ورقبتي متيبسة",
+                "ما عندي حرارة ولا تيبس في الرقبة",
+                "أخوي كان عنده حرارة وتيبس في الرقبة",
+            ),
+            "ur": (
+                "بخار ہے اور گردن اکڑ گئی ہے",
+                "نہ بخار ہے نہ گردن اکڑی ہے",
+                "میرے بھائی کو بخار تھا اور گردن اکڑ گئی تھی",
+            ),
+        },
+    ),
+    "stiff_neck_headache_fever": (
+        "meningitis_signs",
+        {
+            "en": (
+                "I have a headache, a stiff neck and I feel confused",
+                "No headache, no stiff neck and no confusion",
+                "My cousin had a headache, a stiff neck and confusion",
+            ),
+            "ar": (
+                "عندي صداع ورقبتي متيبسة وأحس بتشوش",
+                "ما عندي صداع ولا تيبس في الرقبة ولا تشوش",
+                "ولد عمي كان عنده صداع وتيبس في الرقبة وتشوش",
+            ),
+            "ur": (
+                "سر درد ہے، گردن اکڑ گئی ہے اور ذہنی الجھن ہے",
+                "نہ سر درد ہے، نہ گردن اکڑی ہے، نہ الجھن ہے",
+                "میرے چچا کو سر درد، گردن اکڑ گئی اور الجھن تھی",
+            ),
+        },
+    ),
+    "rigid_abdomen": (
+        "acute_abdomen",
+        {
+            "en": (
+                "My stomach is hard as a board",
+                "My belly is not rigid",
+                "My father's belly was rigid",
+            ),
+            "ar": ("بطني قاسي ويوجعني", "بطني مو قاسي", "أبوي كان بطنه متحجر"),
+            "ur": ("پیٹ سخت ہو گیا ہے", "پیٹ سخت نہیں ہے", "میرے والد کا پیٹ سخت ہو گیا تھا"),
+        },
+    ),
+    "infant_fever": (
+        "infant_fever",
+        {
+            "en": ("My baby has a fever", "My baby has no fever", "My baby brother had a fever"),
+            "ar": (
+                "ولدي الرضيع عنده حرارة",
+                "ولدي الرضيع ما عنده حرارة",
+                "أخوي الرضيع كان عنده حرارة",
+            ),
+            "ur": (
+                "میرے نومولود بچے کو بخار ہے",
+                "میرے نومولود بچے کو بخار نہیں ہے",
+                "میرے نومولود بھائی کو بخار تھا",
+            ),
+        },
+    ),
+    "pregnancy_bleeding": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I am pregnant and I have vaginal bleeding",
+                "I am pregnant and there is no bleeding",
+                "My sister is pregnant and has vaginal bleeding",
+            ),
+            "ar": (
+                "أنا حامل وعندي نزيف من المهبل",
+                "أنا حامل وما عندي نزيف",
+                "أختي حامل وعندها نزيف من المهبل",
+            ),
+            "ur": (
+                "میں حاملہ ہوں اور نیچے سے خون آ رہا ہے",
+                "میں حاملہ ہوں اور خون نہیں آ رہا",
+                "میری بہن حاملہ ہے اور اسے نیچے سے خون آ رہا ہے",
+            ),
+        },
+    ),
+    "pregnancy_severe_pain": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I am pregnant and have severe abdominal pain",
+                "I am pregnant and have no abdominal pain",
+                "My sister is pregnant and has severe abdominal pain",
+            ),
+            "ar": ("أنا حامل وعندي مغص شديد", "أنا حامل وما عندي مغص", "أختي حامل وعندها مغص شديد"),
+            "ur": (
+                "میں حاملہ ہوں اور پیٹ میں شدید درد ہے",
+                "میں حاملہ ہوں اور پیٹ میں درد نہیں ہے",
+                "میری بہن حاملہ ہے اور اس کے پیٹ میں شدید درد ہے",
+            ),
+        },
+    ),
+    "confusion": (
+        "confusion",
+        {
+            "en": (
+                "He is confused and talking nonsense",
+                "He is not confused",
+                "My grandfather was confused",
+            ),
+            "ar": ("هو مشوش وما يعرف وين هو", "مو مشوش", "جدي كان مشوش"),
+            "ur": (
+                "وہ بہکی بہکی باتیں کر رہا ہے",
+                "کوئی ذہنی الجھن نہیں ہے",
+                "میرے دادا کو ذہنی الجھن تھی",
+            ),
+        },
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    u = Understanding(KNOWLEDGE)
+    u.warm_up()
+    return u
+
+
+def _flags(u: Understanding, text: str, lang: str) -> list[RedFlag]:
+    analysis, _ = u.analyze(text, lang)  # type: ignore[arg-type]
+    return analysis.red_flags
+
+
+PARAMS = [
+    (rule, flag, lang, texts)
+    for rule, (flag, by_lang) in CASES.items()
+    for lang, texts in by_lang.items()
+]
+IDS = [f"{rule}-{lang}" for rule, _, lang, _ in PARAMS]
+
+
+def test_every_rule_in_the_table_is_covered_in_three_languages(
+    understanding: Understanding,
+) -> None:
+    rule_ids = {r.id for r in understanding.fleet.red_flags._rules.rules}
+    assert rule_ids == set(CASES)
+    assert all(set(by_lang) == {"en", "ar", "ur"} for _, by_lang in CASES.values())
+
+
+@pytest.mark.parametrize(("rule", "flag", "lang", "texts"), PARAMS, ids=IDS)
+def test_positive_fires(
+    understanding: Understanding, rule: str, flag: str, lang: str, texts: tuple[str, str, str]
+) -> None:
+    flags = _flags(understanding, texts[0], lang)
+    assert flag in {f.code for f in flags}, f"{rule} did not fire for {texts[0]!r}"
+    fired = next(f for f in flags if f.code == flag)
+    assert fired.evidence, "a red flag quotes the patient's words"
+    assert all(piece in texts[0] for piece in fired.evidence.split(" … "))
+
+
+@pytest.mark.parametrize(("rule", "flag", "lang", "texts"), PARAMS, ids=IDS)
+def test_negated_does_not_fire(
+    understanding: Understanding, rule: str, flag: str, lang: str, texts: tuple[str, str, str]
+) -> None:
+    assert flag not in {f.code for f in _flags(understanding, texts[1], lang)}
+
+
+@pytest.mark.parametrize(("rule", "flag", "lang", "texts"), PARAMS, ids=IDS)
+def test_family_history_does_not_fire(
+    understanding: Understanding, rule: str, flag: str, lang: str, texts: tuple[str, str, str]
+) -> None:
+    assert flag not in {f.code for f in _flags(understanding, texts[2], lang)}
