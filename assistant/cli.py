@@ -225,8 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--pdf", metavar="OUT.pdf")
     exp.set_defaults(func=export)
 
+    # Parsed by their own modules (see main); listed here for --help.
+    sub.add_parser("transcribe", help="speech to text: FILE --lang {en,ar,ur,auto} [--json]")
+    sub.add_parser("knowledge", help="knowledge store: add, list, remove, search, reindex")
+
+    from assistant.evaluation import COHORTS
+
     ev = sub.add_parser("eval", help="score the understanding fleet on the evaluation sets")
-    ev.add_argument("--cohort", action="append", choices=("en", "ar", "ur", "ur-Latn"))
+    ev.add_argument("--cohort", action="append", choices=COHORTS)
     ev.add_argument("--last", action="store_true", help="show the stored runs; measure nothing")
     ev.set_defaults(func=evaluate)
 
@@ -240,7 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Two command families parse their own arguments (their modules document them).
+    if words[:1] == ["transcribe"]:
+        from assistant.speech import transcribe_cli
+
+        return transcribe_cli(words[1:], Settings())
+    if words[:1] == ["knowledge"]:
+        from assistant.knowledge_cli import knowledge_cli
+
+        return knowledge_cli(words[1:], Settings())
+    args = build_parser().parse_args(words)
     try:
         return int(args.func(args))
     except ConfigError as exc:

@@ -1,7 +1,11 @@
 """The understanding fleet's quality per language, measured on the gold utterances and kept.
 
-``run_eval`` sends every gold utterance (``tests/data/{en,ar,ur,ur-Latn}/understanding.jsonl``,
-format in ``tests/data/README.md``) through ``analyze_json``, scores each cohort with
+``run_eval`` sends every gold utterance through ``analyze_json`` (format in
+``tests/data/README.md``): the development split (``tests/data/{en,ar,ur,ur-Latn}/
+understanding.jsonl``, cohorts ``en`` ... ``ur-Latn``) and the held-out test split
+(``understanding_test.jsonl`` beside it, cohorts ``en-test`` ... ``ur-Latn-test``), which is
+scored and stored as cohorts of its own so that tuning gains on the development split can be
+told from gains that carry over. It scores each cohort with
 ``assistant.eval_scoring`` (the same scoring ``bench/eval_understanding.py`` prints) and stores
 one ``eval_runs`` row per cohort with the model versions and a timestamp. ``latest_eval`` sets
 the newest run of each cohort beside the one before it, so a drop in one language shows even
@@ -29,8 +33,15 @@ from assistant.eval_scoring import Score, ratio, score_row
 from assistant.model_health import percentile
 from assistant.store import Base, Store, utcnow
 
-COHORTS: Final = ("en", "ar", "ur", "ur-Latn")
-FLEET_LANGUAGE: Final = {"en": "en", "ar": "ar", "ur": "ur", "ur-Latn": "ur"}
+DEV_COHORTS: Final = ("en", "ar", "ur", "ur-Latn")
+TEST_SUFFIX: Final = "-test"
+TEST_COHORTS: Final = tuple(f"{cohort}{TEST_SUFFIX}" for cohort in DEV_COHORTS)
+COHORTS: Final = DEV_COHORTS + TEST_COHORTS
+_DEV_LANGUAGE: Final = {"en": "en", "ar": "ar", "ur": "ur", "ur-Latn": "ur"}
+FLEET_LANGUAGE: Final = _DEV_LANGUAGE | {
+    f"{cohort}{TEST_SUFFIX}": language for cohort, language in _DEV_LANGUAGE.items()
+}
+GOLD_FILES: Final = {"dev": "understanding.jsonl", "test": "understanding_test.jsonl"}
 METRICS: Final = (
     "finding_f1",
     "negation_accuracy",
@@ -111,8 +122,16 @@ def ensure_schema(store: Store) -> None:
 # --- measuring ------------------------------------------------------------------------------
 
 
+def gold_path(cohort: str, gold_dir: Path = GOLD_DIR) -> Path:
+    """The file a cohort is read from: ``en`` -> ``en/understanding.jsonl``, ``en-test`` ->
+    ``en/understanding_test.jsonl`` (the held-out split of the same language)."""
+    if cohort.endswith(TEST_SUFFIX):
+        return gold_dir / cohort.removesuffix(TEST_SUFFIX) / GOLD_FILES["test"]
+    return gold_dir / cohort / GOLD_FILES["dev"]
+
+
 def load_cohort(cohort: str, gold_dir: Path = GOLD_DIR) -> list[dict[str, Any]]:
-    path = gold_dir / cohort / "understanding.jsonl"
+    path = gold_path(cohort, gold_dir)
     if not path.exists():
         raise ConfigError(f"{path}: gold utterances for cohort {cohort!r} not found")
     rows = []

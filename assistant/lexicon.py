@@ -280,6 +280,9 @@ class PhraseMatcher(Generic[P]):
         if token.is_arabic:
             for prefix in _ARABIC_PREFIXES:
                 rest = token.text[len(prefix) :]
+                # Urdu "بھ" is one aspirated letter, not the prefix ب: "بھی" is not "ہی"/"ہے".
+                if prefix == "ب" and rest.startswith("ه"):
+                    continue
                 if token.text.startswith(prefix) and len(rest) >= 2:
                     forms.append((rest, PREFIX_STRIPPED_CONFIDENCE))
         elif (

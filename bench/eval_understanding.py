@@ -1,8 +1,15 @@
 """How well the understanding fleet reads the hand-written gold utterances (tests/data).
 
-Run from the repository root: ``.venv/bin/python bench/eval_understanding.py [--failures]``.
-Each utterance goes once through ``Understanding(knowledge_dir).analyze_json(text, language)``
-(Roman Urdu is passed as ``ur``). Prints markdown tables; exits 0 even when the fleet is absent.
+Run from the repository root:
+``.venv/bin/python bench/eval_understanding.py [--split dev|test|all] [--failures]``.
+``--split dev`` measures the development split (``tests/data/*/understanding.jsonl``, the one
+the fleet is tuned on), ``--split test`` the held-out test split (``understanding_test.jsonl``,
+never tuned against; its cohorts are printed as ``en-test`` ...), and the default ``all`` prints
+both, one labelled section each. ``--failures`` lists the misses of the development split; the
+held-out split's misses only with ``--split test`` asked for by name, since reading them to
+choose rules would turn it into a second development split. Each utterance goes once through
+``Understanding(knowledge_dir).analyze_json(text, language)`` (Roman Urdu is passed as ``ur``).
+Prints markdown tables; exits 0 even when the fleet is absent.
 
 What the figures mean (all micro-averaged over a cohort):
 - finding P/R/F1: a finding is the pair (label, present). Fleet labels are lower-cased and put
@@ -59,12 +66,22 @@ from bench._common import (
 )
 
 COHORTS = ("en", "ar", "ur", "ur-Latn")
+# split -> (gold file in each cohort folder, suffix of the cohort name in the tables)
+SPLITS = {"dev": ("understanding.jsonl", ""), "test": ("understanding_test.jsonl", "-test")}
+TITLES = {
+    "dev": "## Understanding fleet on the gold utterances",
+    "test": "## Understanding fleet on the held-out test split (never tuned against)",
+}
+ALL_TITLES = {
+    "dev": "## Understanding fleet on the gold utterances: development split (tuned on)",
+    "test": TITLES["test"],
+}
 FLEET_LANGUAGE = {"en": "en", "ar": "ar", "ur": "ur", "ur-Latn": "ur"}
 BY_TAG = ("negation", "dialect", "misspelling", "indic_digits", "mixed_language", "near_miss")
 
 
-def load_cohort(cohort: str) -> list[dict[str, Any]]:
-    path = GOLD_DIR / cohort / "understanding.jsonl"
+def load_cohort(cohort: str, split: str = "dev") -> list[dict[str, Any]]:
+    path = GOLD_DIR / cohort / SPLITS[split][0]
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -237,10 +254,10 @@ def score_row(row: dict[str, Any], out: dict[str, Any], score: Score) -> list[st
     return problems
 
 
-def evaluate(fleet: Analyzer, cohort: str) -> Score:
+def evaluate(fleet: Analyzer, cohort: str, split: str = "dev") -> Score:
     score = Score()
     language = FLEET_LANGUAGE[cohort]
-    rows = load_cohort(cohort)
+    rows = load_cohort(cohort, split)
     timed_analyze(fleet, rows[0]["text"], language)  # warm caches before timing
     for row in rows:
         out, latency_ms, error = timed_analyze(fleet, row["text"], language)
@@ -261,7 +278,7 @@ def _mean(values: list[bool]) -> tuple[float | None, int]:
     return ratio(sum(values), len(values)), len(values)
 
 
-def report(scores: dict[str, Score], failures: bool) -> str:
+def report(scores: dict[str, Score], failures: bool, title: str = TITLES["dev"]) -> str:
     main = []
     for cohort, s in scores.items():
         precision, recall = ratio(s.tp, s.tp + s.fp), ratio(s.tp, s.tp + s.fn)
@@ -284,7 +301,7 @@ def report(scores: dict[str, Score], failures: bool) -> str:
                 f"{percentile(s.latency_ms, 0.95):.1f}",
             ]
         )
-    out = ["## Understanding fleet on the gold utterances", ""]
+    out = [title, ""]
     out.append(
         markdown_table(
             [
@@ -380,12 +397,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--failures", action="store_true", help="list every miss per cohort")
     parser.add_argument("--cohort", choices=COHORTS, action="append", help="only these cohorts")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "test", "all"),
+        default="all",
+        help="development split, held-out test split, or both (default)",
+    )
     args = parser.parse_args(argv)
     fleet = load_fleet()
     if fleet is None:
         return 0
-    scores = {cohort: evaluate(fleet, cohort) for cohort in args.cohort or COHORTS}
-    print(report(scores, args.failures))
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    titles = ALL_TITLES if args.split == "all" else TITLES
+    sections = []
+    for split in splits:
+        suffix = SPLITS[split][1]
+        scores = {
+            f"{cohort}{suffix}": evaluate(fleet, cohort, split) for cohort in args.cohort or COHORTS
+        }
+        show_misses = args.failures and (split == "dev" or args.split == "test")
+        sections.append(report(scores, show_misses, titles[split]))
+    print("\n\n".join(sections))
     return 0
 
 

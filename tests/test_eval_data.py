@@ -1,5 +1,6 @@
-"""The gold utterances under tests/data/*/understanding.jsonl are well formed and cover what
-the understanding benchmark claims to measure. Independent of the fleet itself."""
+"""The gold utterances under tests/data/*/ are well formed and cover what the understanding
+benchmark claims to measure, in both splits: the development split (understanding.jsonl) and
+the held-out test split (understanding_test.jsonl). Independent of the fleet itself."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import pytest
 DATA = Path(__file__).resolve().parent / "data"
 README = DATA / "README.md"
 COHORTS = ("en", "ar", "ur", "ur-Latn")
+# split -> (file name in each cohort folder, id infix between the cohort and the number)
+SPLITS = {"dev": ("understanding.jsonl", ""), "test": ("understanding_test.jsonl", "t-")}
+FILES = [(cohort, split) for split in SPLITS for cohort in COHORTS]
 
 RED_FLAG_CATEGORIES = frozenset(
     {
@@ -86,8 +90,8 @@ def _labels() -> frozenset[str]:
     )
 
 
-def _load(cohort: str) -> list[dict[str, Any]]:
-    path = DATA / cohort / "understanding.jsonl"
+def _load(cohort: str, split: str = "dev") -> list[dict[str, Any]]:
+    path = DATA / cohort / SPLITS[split][0]
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -111,19 +115,31 @@ def test_readme_labels_are_lower_case_and_unique() -> None:
     assert all(label == label.lower() for label in labels)
 
 
-def test_ids_are_unique_across_cohorts() -> None:
-    ids = [row["id"] for cohort in COHORTS for row in _load(cohort)]
+def test_ids_are_unique_across_cohorts_and_splits() -> None:
+    ids = [row["id"] for cohort, split in FILES for row in _load(cohort, split)]
     duplicates = [key for key, count in Counter(ids).items() if count > 1]
     assert duplicates == []
 
 
 @pytest.mark.parametrize("cohort", COHORTS)
-def test_rows_follow_the_schema(cohort: str) -> None:
+def test_the_test_split_shares_no_utterance_with_the_dev_split(cohort: str) -> None:
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text.casefold()).strip()
+
+    dev = {key(row["text"]) for row in _load(cohort, "dev")}
+    test = [key(row["text"]) for row in _load(cohort, "test")]
+    assert [text for text in test if text in dev] == []
+    assert len(test) == len(set(test))
+
+
+@pytest.mark.parametrize(("cohort", "split"), FILES)
+def test_rows_follow_the_schema(cohort: str, split: str) -> None:
     labels = _labels()
-    for row in _load(cohort):
+    infix = SPLITS[split][1]
+    for row in _load(cohort, split):
         where = row.get("id", "?")
         assert set(row) == KEYS, where
-        assert re.fullmatch(rf"{re.escape(cohort)}-\d{{3}}", row["id"]), where
+        assert re.fullmatch(rf"{re.escape(cohort)}-{infix}\d{{3}}", row["id"]), where
         assert row["language"] == cohort, where
         assert isinstance(row["text"], str) and row["text"].strip(), where
         seen = set()
@@ -156,9 +172,9 @@ def test_rows_follow_the_schema(cohort: str) -> None:
         assert set(row["tags"]) <= TAGS, f"{where}: {set(row['tags']) - TAGS}"
 
 
-@pytest.mark.parametrize("cohort", COHORTS)
-def test_tags_agree_with_the_content(cohort: str) -> None:
-    for row in _load(cohort):
+@pytest.mark.parametrize(("cohort", "split"), FILES)
+def test_tags_agree_with_the_content(cohort: str, split: str) -> None:
+    for row in _load(cohort, split):
         tags, where = set(row["tags"]), row["id"]
         findings = row["findings"]
         assert ("red_flag" in tags) == bool(row["red_flags"]), where
@@ -176,9 +192,9 @@ def test_tags_agree_with_the_content(cohort: str) -> None:
             assert ("mixed_language" in tags) == has_latin, where
 
 
-@pytest.mark.parametrize("cohort", COHORTS)
-def test_each_cohort_covers_what_the_benchmark_reports(cohort: str) -> None:
-    rows = _load(cohort)
+@pytest.mark.parametrize(("cohort", "split"), FILES)
+def test_each_cohort_covers_what_the_benchmark_reports(cohort: str, split: str) -> None:
+    rows = _load(cohort, split)
     tags = Counter(tag for row in rows for tag in row["tags"])
     categories = {flag for row in rows for flag in row["red_flags"]}
     assert len(rows) >= 60
@@ -203,7 +219,8 @@ def test_each_cohort_covers_what_the_benchmark_reports(cohort: str) -> None:
         assert tags["misspelling"] >= 5
 
 
-def test_arabic_has_both_digit_families() -> None:
-    texts = " ".join(row["text"] for row in _load("ar"))
+@pytest.mark.parametrize("split", SPLITS)
+def test_arabic_has_both_digit_families(split: str) -> None:
+    texts = " ".join(row["text"] for row in _load("ar", split))
     assert re.search("[\u0660-\u0669]", texts)
     assert re.search("[\u06f0-\u06f9]", texts)

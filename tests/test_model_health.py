@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from assistant.concepts import Analysis, Finding
 from assistant.config import Settings
 from assistant.evaluation import (
+    COHORTS,
     DROP_THRESHOLD,
     METRICS,
     EvalRow,
@@ -454,9 +455,9 @@ def test_the_real_gold_files_score_perfectly_against_themselves(
     settings: Settings, store: Store
 ) -> None:
     """An oracle that answers with the gold facts in the analyze_json format scores 1.0: the
-    contract and the gold files agree."""
+    contract and the gold files (development and held-out test split) agree."""
     oracle: dict[str, dict[str, Any]] = {}
-    for cohort in ("en", "ar", "ur", "ur-Latn"):
+    for cohort in COHORTS:
         for row in load_cohort(cohort):
             oracle[row["text"]] = {
                 "findings": [
@@ -470,12 +471,45 @@ def test_the_real_gold_files_score_perfectly_against_themselves(
                 "red_flags": [{"code": c, "label": c, "evidence": ""} for c in row["red_flags"]],
             }
     rows = run_eval(settings, analyzer=ScriptedFleet(oracle, {}), store=store)
-    assert {r["cohort"] for r in rows} == {"en", "ar", "ur", "ur-Latn"}
+    assert {r["cohort"] for r in rows} == {
+        "en",
+        "ar",
+        "ur",
+        "ur-Latn",
+        "en-test",
+        "ar-test",
+        "ur-test",
+        "ur-Latn-test",
+    }
     for r in rows:
         assert r["value"] in (1.0, None), r
-        assert r["n"] >= 20
+        assert r["n"] >= 20 if r["cohort"] in ("en", "ar", "ur", "ur-Latn") else r["n"] >= 60
     with pytest.raises(ValueError, match="unknown cohort"):
         run_eval(settings, analyzer=ScriptedFleet(oracle, {}), cohorts=("fr",), store=store)
+
+
+def test_the_held_out_split_is_scored_and_stored_as_its_own_cohort(
+    settings: Settings, store: Store, gold: Path
+) -> None:
+    (gold / "ar" / "understanding_test.jsonl").write_text(
+        gold_line("ar-t-001", "عندي كحة وسخونة", [("cough", True), ("fever", True)])
+        + "\n"
+        + gold_line("ar-t-002", "بطني يوجعني", [("abdominal pain", True)])
+        + "\n",
+        encoding="utf-8",
+    )
+    fleet = ScriptedFleet(PERFECT, {})
+    rows = run_eval(settings, analyzer=fleet, cohorts=("ar", "ar-test"), gold_dir=gold, store=store)
+    # Same language for the fleet; the second test line is missed, so only the test cohort drops
+    # below 1.0: TP 2, FN 1 -> F1 = 4 / 5.
+    assert ("بطني يوجعني", "ar") in fleet.seen
+    assert value(rows, "ar", "finding_f1")["value"] == 1.0
+    assert value(rows, "ar", "finding_f1")["n"] == 2
+    test_f1 = value(rows, "ar-test", "finding_f1")
+    assert test_f1["value"] == pytest.approx(4 / 5)
+    assert test_f1["n"] == 2
+    assert [r["cohort"] for r in rows][:: len(METRICS)] == ["ar", "ar-test"]
+    assert latest_eval(store, cohorts=("ar-test",)) == [r for r in rows if r["cohort"] == "ar-test"]
 
 
 def test_a_run_without_a_store_uses_the_settings_database(tmp_path: Path, gold: Path) -> None:

@@ -423,3 +423,135 @@ def test_a_different_word_one_letter_away_is_not_a_typo(
     understanding: Understanding, text: str
 ) -> None:
     assert _current(understanding, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I'm worried it is a tumour", "en"),
+        ("I'm scared it's cancer", "en"),
+        ("خايفة تكون كورونا", "ar"),
+        ("أخاف يكون سكر", "ar"),
+        ("ڈر ہے کہ کینسر نہ ہو", "ur"),
+        ("ٹی بی کا شک ہے", "ur"),
+        ("kahin TB to nahi", "ur"),
+        ("sugar ka dar hai", "ur"),
+    ],
+)
+def test_a_feared_disease_is_not_a_present_finding(
+    understanding: Understanding, text: str, lang: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert not [f for f in analysis.findings if f.present and f.context == "current"]
+
+
+def test_a_fear_does_not_hide_the_symptom_said_after_it(understanding: Understanding) -> None:
+    current = _current(understanding, "ڈینگی کا ڈر ہے، چار دن سے تیز بخار ہے")
+    assert _one(current, "fever").present
+
+
+def test_suicidal_wording_counts_even_when_conditional(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("If nothing changes I will kill myself", "en")
+    assert "suicide_risk" in {f.code for f in analysis.red_flags}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code", "location"),
+    [
+        ("كحة", "ar", "cough", None),
+        ("I have a cough", "en", "cough", None),
+        ("کھانسی ہے", "ur", "cough", None),
+        ("سینے میں درد ہے", "ur", "chest_pain", "chest"),
+        ("pain in my chest", "en", "chest_pain", "chest"),
+        ("وجع في ظهري", "ar", "back_pain", "back"),
+    ],
+)
+def test_location_is_only_what_the_patient_named(
+    understanding: Understanding, text: str, lang: str, code: str, location: str | None
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert _one(analysis.findings, code).location == location
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("no medical problems", "en"),
+        ("I don't have any illnesses", "en"),
+        ("ما عندي أمراض", "ar"),
+        ("ما عندي أي مرض", "ar"),
+        ("کوئی بیماری نہیں", "ur"),
+        ("koi bimari nahi", "ur"),
+    ],
+)
+def test_no_medical_problems_gives_no_finding(
+    understanding: Understanding, text: str, lang: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert not [f for f in analysis.findings if f.present]
+    assert not analysis.red_flags
+
+
+def test_nausea_without_vomiting_is_not_a_kidney_stone(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("متلی ہے لیکن الٹی نہیں", "ur")
+    assert {(f.code, f.present) for f in analysis.findings} == {
+        ("nausea", True),
+        ("vomiting", False),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "present"),
+    [
+        ("I'm 20 weeks pregnant and bleeding", "en", True),
+        ("8 weeks pregnant, no bleeding", "en", False),
+        ("حامل في الشهر الرابع وعندي نزيف", "ar", True),
+        ("میں حاملہ ہوں اور خون آ رہا ہے", "ur", True),
+        ("main pregnant hoon, bleeding nahi hui", "ur", False),
+    ],
+)
+def test_bleeding_in_pregnancy_is_vaginal_bleeding(
+    understanding: Understanding, text: str, lang: str, present: bool
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert _one(analysis.findings, "vaginal_bleeding").present is present
+    assert not [f for f in analysis.findings if f.code == "bleeding"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # "بھی نہیں" ("not ... either"): بھ is one Urdu letter, not the Arabic prefix ب.
+        ("بخار بھی نہیں ہے", "ur", {"fever": False}),
+        ("زبان بھی نہیں لڑکھڑا رہی", "ur", {"slurred_speech": False}),
+        # Each "na" denies what follows it.
+        ("na bukhar hai na khansi", "ur", {"fever": False, "cough": False}),
+        ("pet mein dard hai, na ulti na dast", "ur", {"abdominal_pain": True, "vomiting": False}),
+        # A gap in a phrase never swallows a denial.
+        ("can't lift my arm? no, I can lift my arm", "en", {}),
+        # "بعد ما" is "after", not a denial.
+        ("بعد ما أكلت صار عندي مغص", "ar", {"abdominal_pain": True}),
+    ],
+)
+def test_negation_families(
+    understanding: Understanding, text: str, lang: str, expected: dict[str, bool]
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    got = {f.code: f.present for f in analysis.findings if f.code in expected}
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code"),
+    [
+        ("My son has had a fever since yesterday", "en", "fever"),
+        ("بنتي الحين حرارتها عالية", "ar", "fever"),
+        ("امی کو آج صبح سے چکر آ رہے ہیں", "ur", "dizziness"),
+        ("ammi ko kal se bukhar hai", "ur", "fever"),
+    ],
+)
+def test_a_relative_ill_now_is_the_patient(
+    understanding: Understanding, text: str, lang: str, code: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert _one(analysis.findings, code).context == "current"

@@ -538,6 +538,146 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "chest_pain_severe_score": (
+        "cardiac_chest_pain",
+        {
+            "en": (
+                "The pain in my chest is 9 out of 10",
+                "No chest pain at all, my knee is 9 out of 10",
+                "My uncle had chest pain rated 9 out of 10",
+            ),
+            "ar": (
+                "ألم في صدري ٩ من ١٠",
+                "ما عندي ألم في صدري، بس ركبتي ٩ من ١٠",
+                "خالي كان عنده ألم في صدره ٩ من ١٠",
+            ),
+            "ur": (
+                "سینے میں درد ہے، ۱۰ میں سے ۹",
+                "سینے میں درد نہیں ہے، گھٹنے کا درد ۱۰ میں سے ۹ ہے",
+                "میرے چچا کو سینے میں درد تھا، ۱۰ میں سے ۹",
+            ),
+        },
+    ),
+    "breathless_at_rest": (
+        "severe_breathing_difficulty",
+        {
+            "en": (
+                "I get short of breath even at rest and cannot lie flat",
+                "I am not short of breath at rest",
+                "My grandfather was short of breath at rest",
+            ),
+            "ar": (
+                "عندي ضيق تنفس وأنا جالس وما أقدر أنسدح",
+                "ما عندي ضيق تنفس وأنا جالس",
+                "جدي كان عنده ضيق تنفس وهو جالس",
+            ),
+            "ur": (
+                "سانس پھول رہا ہے، لیٹ بھی نہیں سکتا",
+                "سانس نہیں پھولتا اور لیٹنے میں کوئی مسئلہ نہیں",
+                "میرے دادا کا سانس پھولتا تھا اور وہ لیٹ نہیں سکتے تھے",
+            ),
+        },
+    ),
+    "black_stools": (
+        "gi_bleeding",
+        {
+            "en": (
+                "My stools have been black like tar since Monday",
+                "My stools are not black",
+                "My father used to have black tarry stools",
+            ),
+            "ar": (
+                "البراز عندي أسود مثل الزفت",
+                "البراز مو أسود",
+                "أبوي كان برازه أسود",
+            ),
+            "ur": (
+                "پاخانہ کالے رنگ کا آ رہا ہے",
+                "پاخانہ کالا نہیں ہے",
+                "میرے والد کو کالا پاخانہ آتا تھا",
+            ),
+        },
+    ),
+    "bleeding_not_stopping": (
+        "heavy_bleeding",
+        {
+            "en": (
+                "My nose is bleeding and it won't stop",
+                "My nose was bleeding but it has stopped, no bleeding now",
+                "My brother's nosebleeds wouldn't stop when he was a boy",
+            ),
+            "ar": (
+                "الجرح ينزف والدم ما يوقف",
+                "ما في نزيف",
+                "أخوي كان ينزف من خشمه",
+            ),
+            "ur": (
+                "ناک سے خون آ رہا ہے اور رک نہیں رہا",
+                "خون نہیں آ رہا",
+                "میرے بھائی کی ناک سے خون آتا تھا",
+            ),
+        },
+    ),
+    "fever_light_sensitivity": (
+        "meningitis_signs",
+        {
+            "en": (
+                "I have a fever and bright light hurts my eyes",
+                "No fever and light does not bother me",
+                "My sister had a fever and was sensitive to light",
+            ),
+            "ar": (
+                "عندي حرارة والنور يوجع عيوني",
+                "ما عندي حرارة ولا حساسية من الضوء",
+                "أختي كان عندها حرارة وحساسية من الضوء",
+            ),
+            "ur": (
+                "بخار ہے اور روشنی سے تکلیف ہوتی ہے",
+                "نہ بخار ہے نہ روشنی سے تکلیف",
+                "میری بہن کو بخار تھا اور روشنی سے تکلیف ہوتی تھی",
+            ),
+        },
+    ),
+    "non_blanching_rash": (
+        "meningitis_signs",
+        {
+            "en": (
+                "There are purple spots on his legs that don't fade when pressed",
+                "There are no purple spots",
+                "My cousin had a purple rash as a child",
+            ),
+            "ar": (
+                "طلعت عنده بقع بنفسجية على رجله",
+                "ما في بقع بنفسجية",
+                "ولد عمي كان عنده طفح بنفسجي",
+            ),
+            "ur": (
+                "ٹانگوں پر جامنی دھبے ہیں",
+                "کوئی جامنی دھبے نہیں ہیں",
+                "میرے چچا کو جامنی دھبے تھے",
+            ),
+        },
+    ),
+    "abdominal_pain_immobile": (
+        "acute_abdomen",
+        {
+            "en": (
+                "My stomach pain is so bad I can't stand up straight",
+                "No stomach pain, I can walk fine",
+                "My mother had stomach pain so bad she couldn't walk",
+            ),
+            "ar": (
+                "بطني يوجعني لدرجة ما أقدر أتحرك",
+                "ما عندي وجع بطن",
+                "أمي كان عندها وجع بطن ما تقدر تتحرك منه",
+            ),
+            "ur": (
+                "پیٹ میں درد ہے، ہل بھی نہیں سکتا",
+                "پیٹ میں کوئی درد نہیں ہے",
+                "میری امی کو پیٹ میں درد تھا",
+            ),
+        },
+    ),
 }
 
 
@@ -592,3 +732,190 @@ def test_family_history_does_not_fire(
     understanding: Understanding, rule: str, flag: str, lang: str, texts: tuple[str, str, str]
 ) -> None:
     assert flag not in {f.code for f in _flags(understanding, texts[2], lang)}
+
+
+# Cue families beyond the one phrase per rule above: the usual ways patients and the people
+# with them say it, each with a denied and a relative's-history form that must stay silent.
+# (flag, language, positive, negated, family history); Roman Urdu runs as "ur".
+CUE_FAMILIES: list[tuple[str, str, str, str, str]] = [
+    (
+        "confusion",
+        "en",
+        "Since this morning my grandmother doesn't recognise any of us",
+        "She is not confused, she knows where she is",
+        "My grandmother had dementia and was confused for years before she died",
+    ),
+    (
+        "confusion",
+        "ar",
+        "أبوي من الصبح يخربط في الكلام وما يعرفنا",
+        "ما عنده لخبطة، يعرف وين هو",
+        "جدي الله يرحمه كان عنده زهايمر وكان ما يعرف أحد",
+    ),
+    (
+        "confusion",
+        "ur",
+        "نانی صبح سے الٹی سیدھی باتیں کر رہی ہیں",
+        "کوئی الجھن نہیں، سب کو پہچانتی ہیں",
+        "میرے دادا بڑھاپے میں کسی کو نہیں پہچانتے تھے",
+    ),
+    (
+        "confusion",
+        "ur",
+        "abbu aaj subah se ulti seedhi baatein kar rahe hain",
+        "koi uljhan nahi hai",
+        "mere dada budhape mein ajeeb baatein karte thay",
+    ),
+    (
+        "suicide_risk",
+        "en",
+        "Some days I think there is no point living any more",
+        "I have never thought about ending my life",
+        "My uncle took his own life when I was young",
+    ),
+    (
+        "suicide_risk",
+        "ar",
+        "تعبت وأفكر أبلع كل حبوبي",
+        "عمري ما فكرت أنتحر",
+        "خالي انتحر قبل سنين",
+    ),
+    (
+        "suicide_risk",
+        "ur",
+        "دل کرتا ہے خود کو ختم کر دوں",
+        "خودکشی کا کبھی نہیں سوچا",
+        "میرے ماموں نے کئی سال پہلے خودکشی کی تھی",
+    ),
+    (
+        "suicide_risk",
+        "ur",
+        "zindagi se tang aa gaya hoon, sab khatam kar doon",
+        "khudkushi ka kabhi nahi socha",
+        "mere mamu ne saalon pehle khudkushi ki thi",
+    ),
+    (
+        "suicide_risk",
+        "en",
+        "If this goes on I will kill myself",
+        "I would never kill myself",
+        "My cousin killed himself years ago",
+    ),
+    (
+        "stroke_signs",
+        "en",
+        "Since an hour ago my dad can't lift his left arm",
+        "I can lift my arm fine, no weakness",
+        "My dad had a weak arm after his stroke years ago",
+    ),
+    (
+        "stroke_signs",
+        "ar",
+        "أمي الحين فمها مايل وما تقدر ترفع يدها",
+        "فمي مو مايل وأقدر أرفع يدي",
+        "جدتي كان فمها مايل بعد الجلطة",
+    ),
+    (
+        "stroke_signs",
+        "ur",
+        "ابو کا منہ اچانک ایک طرف کو ٹیڑھا ہو گیا ہے، آج صبح سے",
+        "منہ بالکل ٹیڑھا نہیں ہے",
+        "دادا کا منہ فالج کے بعد ٹیڑھا ہو گیا تھا",
+    ),
+    (
+        "stroke_signs",
+        "ur",
+        "ammi ka munh ek taraf terha ho gaya hai aaj subah se",
+        "munh terha nahi hai",
+        "dada ka munh falij ke baad terha ho gaya tha",
+    ),
+    (
+        "anaphylaxis",
+        "ar",
+        "بعد ما كليت ربيان حلقي يضيق",
+        "حلقي ما يضيق",
+        "أخوي كان حلقه يضيق من الربيان",
+    ),
+    (
+        "anaphylaxis",
+        "ur",
+        "مونگ پھلی کھائی تھی اور اب گلا بند ہو رہا ہے",
+        "گلا بند نہیں ہو رہا",
+        "میری بہن کا گلا مونگ پھلی سے بند ہو جاتا تھا",
+    ),
+    (
+        "anaphylaxis",
+        "ur",
+        "jhinga khaya aur ab gala band ho raha hai",
+        "gala band nahi ho raha",
+        "meri behan ka gala jhingay se band ho jata tha",
+    ),
+    (
+        "heavy_bleeding",
+        "en",
+        "I'm changing a pad every hour",
+        "My periods are normal, no heavy bleeding",
+        "My mother had heavy bleeding before her hysterectomy",
+    ),
+    (
+        "heavy_bleeding",
+        "ar",
+        "أغير الفوطة كل ساعة من الصبح",
+        "ما في نزيف قوي",
+        "أمي كان عندها نزيف قوي",
+    ),
+    (
+        "heavy_bleeding",
+        "ur",
+        "کل سے ہر گھنٹے پیڈ بدلنا پڑ رہا ہے",
+        "بہت زیادہ خون نہیں آ رہا",
+        "میری امی کو بہت زیادہ خون آتا تھا",
+    ),
+    (
+        "heavy_bleeding",
+        "ur",
+        "har ghante pad change karna par raha hai",
+        "bohat khoon nahi aa raha",
+        "meri ammi ko bohat khoon aata tha",
+    ),
+    (
+        "thunderclap_headache",
+        "en",
+        "I've never had a headache like this, it came on in a second",
+        "No headache",
+        "My aunt had the worst headache of her life before her bleed",
+    ),
+    (
+        "thunderclap_headache",
+        "ar",
+        "جاني صداع ما جاني مثله أبد",
+        "ما عندي صداع",
+        "عمتي كان عندها أسوأ صداع في حياتها",
+    ),
+    (
+        "thunderclap_headache",
+        "ur",
+        "ایسا سر درد کبھی نہیں ہوا جیسا آج ہے",
+        "سر درد نہیں ہے",
+        "میری خالہ کو زندگی کا سب سے برا سر درد ہوا تھا",
+    ),
+    (
+        "fainting",
+        "ar",
+        "أبوي الحين طاح وأغمى عليه",
+        "ما أغمي علي",
+        "أبوي كان يغمى عليه وهو صغير",
+    ),
+]
+CUE_IDS = [f"{flag}-{lang}-{i}" for i, (flag, lang, *_rest) in enumerate(CUE_FAMILIES)]
+
+
+@pytest.mark.parametrize(
+    ("flag", "lang", "positive", "negated", "family"), CUE_FAMILIES, ids=CUE_IDS
+)
+def test_cue_family_fires_and_stays_silent_when_denied_or_family(
+    understanding: Understanding, flag: str, lang: str, positive: str, negated: str, family: str
+) -> None:
+    assert flag in {f.code for f in _flags(understanding, positive, lang)}, positive
+    assert flag not in {f.code for f in _flags(understanding, negated, lang)}, negated
+    assert flag not in {f.code for f in _flags(understanding, family, lang)}, family

@@ -44,6 +44,11 @@ COMPOSED_CONFIDENCE = 0.85
 MAX_SITE_DISTANCE = 4
 # Words that join two body sites under one pain word: "pain in my chest and back".
 CONJUNCTIONS = frozenset({"and", "or", "و", "او", "اور", "aur", "ya", "يا"})
+# "If nothing changes I will end my life": thoughts of suicide are the finding however they
+# are phrased, so a conditional never hides them.
+SAID_EVEN_IF_HYPOTHETICAL = frozenset({"suicidal_thoughts", "self_harm"})
+# Site ids that name what comes out, not where: never reported as a finding's location.
+NOT_A_LOCATION = frozenset({"cough", "vomit", "stool", "urine", "body"})
 
 
 class Mention(NamedTuple):
@@ -52,6 +57,7 @@ class Mention(NamedTuple):
     confidence: float
     site: str | None
     parts: tuple[Span, ...]  # head and site of a composed mention
+    phrase: str = ""  # the lexicon phrase of an explicit mention
 
 
 class FindingsModel:
@@ -111,11 +117,19 @@ class FindingsModel:
         so a trigger between them still applies to the head.
         """
         explicit = self.explicit.find(doc)
+        all_sites = self.sites.find(doc)
         out: list[Mention] = [
-            Mention(m.payload, Span(m.start, m.end), m.confidence * 0.95, None, ())
+            Mention(
+                m.payload,
+                Span(m.start, m.end),
+                m.confidence * 0.95,
+                _site_in(m, all_sites),
+                (),
+                m.phrase,
+            )
             for m in explicit
         ]
-        sites = [s for s in self.sites.find(doc) if not _covered(s, explicit)]
+        sites = [s for s in all_sites if not _covered(s, explicit)]
         for head in self.modifiers.find(doc):
             if _covered(head, explicit):
                 continue
@@ -143,13 +157,18 @@ class FindingsModel:
 
     def extract(self, doc: Doc, context: ContextMap, language: str) -> list[Finding]:
         results: list[tuple[Finding, Span]] = []
-        for cid, span, conf, site, parts in self.mentions(doc):
+        for cid, span, conf, site, parts, phrase in self.mentions(doc):
             concept = self.vocab.concepts[cid]
             if parts:
                 cats = frozenset().union(*(context.categories(p.start, p.end) for p in parts))
             else:
                 cats = context.categories(span.start, span.end)
-            if "HYPOTHETICAL" in cats:
+            # "worried it is a tumour", "خايفة تكون كورونا", "کہیں ٹی بی تو نہیں": a fear or a
+            # condition, not a symptom the patient has; the fear word itself is not one either.
+            hypothetical = "HYPOTHETICAL" in cats or context.in_trigger(
+                span.start, span.end, "HYPOTHETICAL"
+            )
+            if hypothetical and cid not in SAID_EVEN_IF_HYPOTHETICAL:
                 continue
             ctx: FindingContext = (
                 "family" if "FAMILY" in cats else "history" if "HISTORICAL" in cats else "current"
@@ -157,14 +176,17 @@ class FindingsModel:
             finding = Finding(
                 code=cid,
                 label=concept.label,
-                present="NEGATED" not in cats,
+                present="NEGATED" not in cats
+                and not context.negated_in_gap(doc, span.start, span.end, phrase),
                 evidence=doc.evidence(span.start, span.end),
                 confidence=round(conf, 3),
                 context=ctx,
-                location=site or concept.body_site,
+                # Only a site the patient named: "كحة" alone has no location.
+                location=site if site not in NOT_A_LOCATION else None,
             )
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)
+        results = _bleeding_in_pregnancy(results, self.vocab.concepts["vaginal_bleeding"].label)
         return _dedupe(self.attributes.attach(doc, results, language, self._pain_concepts))
 
 
@@ -181,6 +203,26 @@ def _joined(doc: Doc, near: list[Match[str]]) -> list[Match[str]]:
                 chosen.append(site)
                 break
     return chosen
+
+
+def _site_in(m: Match[str], sites: list[Match[str]]) -> str | None:
+    """The body site named inside an explicit phrase ("سینے میں درد" -> chest), if any."""
+    return next((s.payload for s in sites if m.start <= s.start and s.end <= m.end), None)
+
+
+def _bleeding_in_pregnancy(
+    results: list[tuple[Finding, Span]], label: str
+) -> list[tuple[Finding, Span]]:
+    """A pregnant patient's unlocated "bleeding" ("30 weeks pregnant and bleeding", "حامل ...
+    ما في نزيف") is vaginal bleeding."""
+    if not any(f.code == "pregnancy" and f.present and f.context == "current" for f, _ in results):
+        return results
+    return [
+        (replace(f, code="vaginal_bleeding", label=label), span)
+        if f.code == "bleeding" and f.context == "current" and not f.location
+        else (f, span)
+        for f, span in results
+    ]
 
 
 def _covered(m: Match[str], explicit: list[Match[str]]) -> bool:

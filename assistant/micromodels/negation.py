@@ -17,7 +17,9 @@ from typing import Literal
 from assistant.errors import ConfigError
 from assistant.lexicon import (
     BOUNDARIES,
+    GAP,
     Doc,
+    Match,
     PhraseMatcher,
     check_mapping,
     language_files,
@@ -25,12 +27,15 @@ from assistant.lexicon import (
     longest_non_overlapping,
     overlaps,
     str_list,
+    tokenize_phrase,
 )
 from assistant.micromodels.base import Result, sha256_of, timed
 
 Category = Literal["NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"]
 CATEGORIES: tuple[Category, ...] = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL")
-_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO")
+# CURRENT marks words that place a relative's symptom in the present ("since this morning",
+# "الحين", "آج"): the speaker is describing the patient they brought, not family history.
+_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT")
 _DIRECTIONS = ("forward", "backward", "bidirectional")
 _RULE_KEYS = ("category", "direction", "max_scope", "terminates", "requires_earlier", "phrases")
 DEFAULT_MAX_SCOPE = 8
@@ -68,6 +73,28 @@ class ContextMap:
             for s in self.scopes
             if overlaps(s.start, s.end, start, end)
             and not overlaps(s.trigger_start, s.trigger_end, start, end)
+        )
+
+    def in_trigger(self, start: int, end: int, category: Category) -> bool:
+        """True when the span is part of a ``category`` trigger ("خايفة تكون", "worried")."""
+        return any(
+            s.category == category and overlaps(s.trigger_start, s.trigger_end, start, end)
+            for s in self.scopes
+        )
+
+    def negated_in_gap(self, doc: Doc, start: int, end: int, phrase: str) -> bool:
+        """True when a gapped phrase ("زبان ... لڑکھڑا") skipped over a negation that is
+        not one of its own words: "زبان بھی نہیں لڑکھڑا رہی" is denied, not said."""
+        words = tokenize_phrase(phrase)
+        if GAP not in words:
+            return False
+        own = {w.rstrip("*") for w in words}
+        return any(
+            s.category == "NEGATED"
+            and start < s.trigger_start
+            and s.trigger_end < end
+            and not all(doc.tokens[i].text in own for i in range(s.trigger_start, s.trigger_end))
+            for s in self.scopes
         )
 
 
@@ -166,8 +193,10 @@ class ContextModel:
             if m.payload.kind == "TERMINATE"
             and not any(overlaps(t.start, t.end, m.start, m.end) for t in triggers)
         ]
+        current = [m for m in kept if m.payload.kind == "CURRENT"]
         tokens = doc.tokens
         scopes: list[Scope] = []
+        anaphors: set[int] = set()
         for m in chosen:
             rule = m.payload
             if rule.kind not in CATEGORIES:
@@ -180,6 +209,8 @@ class ContextModel:
             ):
                 continue
             category: Category = rule.kind
+            if rule.requires_earlier:
+                anaphors.add(len(scopes))
             stops = {t.start for t in terminators if category in t.payload.terminates}
             stop_ends = {t.end for t in terminators if category in t.payload.terminates}
             if rule.direction in ("forward", "bidirectional"):
@@ -208,4 +239,36 @@ class ContextModel:
                     start -= 1
                 if start < m.start:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
+        return _speaking_for_patient(scopes, anaphors, current, doc)
+
+
+def _speaking_for_patient(
+    scopes: list[Scope], anaphors: set[int], current: list[Match[ContextRule]], doc: Doc
+) -> list[Scope]:
+    """Drop FAMILY scopes that describe a relative's symptoms now ("My mum is 80 and since
+    this morning she's confused"): that relative is the patient. A FAMILY trigger goes when
+    a present-time cue lies in one of its scopes or later in its sentence; an anaphor ("she",
+    "وہ") goes with the relative it refers to, the nearest FAMILY trigger before it."""
+    if not current:
         return scopes
+
+    def now(s: Scope) -> bool:
+        sentence = doc.tokens[s.trigger_start].sentence
+        return any(
+            overlaps(s.start, s.end, c.start, c.end)
+            or (c.start >= s.trigger_end and doc.tokens[c.start].sentence == sentence)
+            for c in current
+        )
+
+    family = [(i, s) for i, s in enumerate(scopes) if s.category == "FAMILY"]
+    dropped_triggers = {s.trigger_start for _, s in family if now(s)}
+    antecedents = sorted({s.trigger_start for i, s in family if i not in anaphors})
+    for i, s in family:
+        if i not in anaphors:
+            continue
+        before = [t for t in antecedents if t < s.trigger_start]
+        if before and before[-1] in dropped_triggers:
+            dropped_triggers.add(s.trigger_start)
+    return [
+        s for s in scopes if not (s.category == "FAMILY" and s.trigger_start in dropped_triggers)
+    ]

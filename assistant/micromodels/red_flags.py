@@ -1,8 +1,9 @@
 """Emergency screening: never miss one, never raise one from a denied or family mention.
 
 Symbols come from current, affirmed findings (concept ids, ``character_<x>``,
-``onset_<x>``) and from per-language cue phrases (``knowledge/{lang}/red_flags.yaml``)
-that are not negated, family, historical or hypothetical. Language-independent rules
+``onset_<x>``, ``<concept>_severity_high`` for a score of 8+/10 and ``<concept>_severity_max``
+for 10/10) and from per-language cue phrases (``knowledge/{lang}/red_flags.yaml``) that are
+not negated, family, historical or hypothetical. Language-independent rules
 (``knowledge/red_flags.yaml``) combine them: chest pain + radiation to the arm, headache +
 stiff neck + fever, and so on. The screen fails closed: if it raises, the result is a
 ``screening_error`` red flag and an escalated trace, never silence.
@@ -39,6 +40,8 @@ SCREENING_ERROR = RedFlag(
     level="emergency",
 )
 _RULE_KEYS = ("id", "flag", "all", "any")
+# Symbols from a finding's 0-10 score: 8 or more is severe, 10 is the worst pain there is.
+SEVERITY_SYMBOLS = {"severity_high": 8, "severity_max": 10}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ class RedFlagRules:
             | set(features)
             | {f"character_{c}" for c in CHARACTERS}
             | {f"onset_{o}" for o in ONSETS}
+            | {f"{c}_{s}" for c in vocab.concepts for s in SEVERITY_SYMBOLS}
         )
         if not isinstance(data["rules"], list):
             raise ConfigError(f"{path}: rules must be a list")
@@ -162,8 +166,13 @@ class RedFlagScreen:
                 evidence.setdefault(f"character_{f.character}", []).append(f.evidence)
             if f.onset:
                 evidence.setdefault(f"onset_{f.onset}", []).append(f.evidence)
+            for symbol, floor in SEVERITY_SYMBOLS.items():
+                if f.severity is not None and f.severity >= floor:
+                    evidence.setdefault(f"{f.code}_{symbol}", []).append(f.evidence)
         for m in self.matcher.find(doc):
-            if context.categories(m.start, m.end):
+            if context.categories(m.start, m.end) or context.negated_in_gap(
+                doc, m.start, m.end, m.phrase
+            ):
                 continue
             evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
         raised: dict[str, RedFlag] = {}
