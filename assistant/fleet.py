@@ -18,6 +18,7 @@ from assistant.questionnaire import AnswerType, Option
 
 if TYPE_CHECKING:
     from assistant.micromodels.answer_parser import ParsedAnswer
+    from assistant.micromodels.negation import ContextMap
 
 
 class AnswerParsing(Protocol):
@@ -45,6 +46,10 @@ class Understanding(Protocol):
     def versions(self) -> dict[str, str]: ...
 
     def analyze(self, text: str, language: Lang | None = None) -> tuple[Analysis, list[Trace]]: ...
+
+    def context(self, text: str) -> Result[ContextMap]:
+        """Negation, family, history and hypothetical scopes of ``text`` (for extra screens)."""
+        ...
 
     def triage(
         self,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -21,6 +24,13 @@ from assistant.questionnaire import Questionnaire, load_questionnaire
 from assistant.store import IntakeRow, Store, utcnow
 from assistant.summary import build_summary, summary_from_dict
 from assistant.summary_types import ClinicalSummary
+
+if TYPE_CHECKING:
+    from assistant.knowledge import Knowledge
+    from assistant.micromodels.summarizer import Summarizer
+    from assistant.speech import Speech
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +137,27 @@ class ClinicianDesk:
         return summary
 
 
+def facts_fingerprint(facts: Any) -> str:
+    """Which active facts a summary was written from: a narrative is shown only for these."""
+    ids = ",".join(str(f.id) for f in sorted(facts, key=lambda f: f.id))
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
 class Services:
-    def __init__(self, settings: Settings, fleet: Fleet | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        fleet: Fleet | None = None,
+        *,
+        knowledge: Knowledge | None = None,
+        speech: Speech | None = None,
+        summarizer: Summarizer | None = None,
+    ) -> None:
         self.settings = settings
+        self.knowledge = knowledge
+        self.speech = speech
+        self.summarizer = summarizer
+        self._narratives: set[threading.Thread] = set()
         settings.ensure_data_dir()
         self.questionnaire: Questionnaire = load_questionnaire(
             settings.knowledge_dir / "questionnaire.yaml"
@@ -151,14 +179,89 @@ class Services:
             max_message_chars=settings.max_message_chars,
             resume_token_days=settings.resume_token_days,
             model_budget_s=settings.model_budget_s,
+            knowledge=knowledge,
         )
         self.users = Users(self.store)
         self.desk = ClinicianDesk(self)
 
+    @classmethod
+    def full(cls, settings: Settings) -> Services:
+        """Everything a clinic runs: the fleet, the knowledge store (seeded with the starter
+        packs and documents when empty), speech in and out, and the narrative summarizer."""
+        from assistant.knowledge import Knowledge
+        from assistant.micromodels.summarizer import Summarizer
+        from assistant.speech import Speech
+
+        knowledge = Knowledge(settings)
+        if not knowledge.sources():
+            knowledge.seed()
+        return cls(
+            settings,
+            knowledge=knowledge,
+            speech=Speech(settings),
+            summarizer=Summarizer(settings),
+        )
+
     def warm_up(self) -> None:
         self.fleet.warm_up()
+        for part in (self.knowledge, self.speech):
+            if part is not None:
+                part.warm_up()
+        if self.summarizer is not None:
+            # The narrative model takes tens of seconds to load: the doors open meanwhile
+            # (a narrative asked for before it is ready waits for it in its own thread).
+            threading.Thread(target=self._warm_summarizer, name="warm-llm", daemon=True).start()
 
-    def summary(self, intake_id: str, *, fresh: bool = False) -> ClinicalSummary:
+    def _warm_summarizer(self) -> None:
+        try:
+            if self.summarizer is not None:
+                self.summarizer.warm_up()
+        except Exception as exc:  # the template summary stands; the trace will say why
+            log.warning("narrative model unavailable: %s", type(exc).__name__)
+
+    def after_submit(self, intake_id: str, *, wait: bool = False) -> None:
+        """Write the narrative summary in the background: the patient never waits for it."""
+        if self.summarizer is None:
+            return
+        worker = threading.Thread(
+            target=self._write_narrative, args=(intake_id,), name="narrative", daemon=True
+        )
+        self._narratives.add(worker)
+        worker.start()
+        if wait:
+            worker.join()
+
+    def wait_for_narratives(self, timeout_s: float | None = None) -> None:
+        for worker in list(self._narratives):
+            worker.join(timeout_s)
+
+    def _write_narrative(self, intake_id: str) -> None:
+        summarizer = self.summarizer
+        if summarizer is None:
+            return
+        try:
+            facts = self.store.facts(intake_id)
+            summary = self.summary(intake_id, narrative=False)
+            result = summarizer.summarize(summary)
+            narrative = result.value
+            content = {
+                "kind": narrative.kind,
+                "text": narrative.text,
+                "reason": narrative.reason,
+                "facts": facts_fingerprint(facts),
+                "model": result.trace.model,
+                "version": result.trace.version,
+            }
+            traces = [*narrative.traces, result.trace]
+            self.store.add_summary(intake_id, "narrative", content, traces, summary.language)
+        except Exception as exc:  # the template summary stands; nothing is lost
+            log.warning("narrative summary failed for an intake: %s", type(exc).__name__)
+        finally:
+            self._narratives.discard(threading.current_thread())
+
+    def summary(
+        self, intake_id: str, *, fresh: bool = False, narrative: bool = True
+    ) -> ClinicalSummary:
         """The summary a clinician should read now.
 
         After sign-off: the signed version. Before: rebuilt from the active facts, so
@@ -171,14 +274,33 @@ class Services:
         triage = None
         if intake.triage_level:
             triage = (intake.triage_level, intake.triage_rule or "", intake.triage_reason or "")
-        return build_summary(
+        facts = self.store.facts(intake_id)
+        summary = build_summary(
             intake,
-            self.store.facts(intake_id),
+            facts,
             self.questionnaire,
             self.fleet.versions(),
             triage=triage,
             status=intake.status,
         )
+        if not narrative:
+            return summary
+        written = self.store.latest_summary(intake_id, kind="narrative")
+        if written is None:
+            return summary
+        content = written.content
+        if content.get("facts") != facts_fingerprint(facts):
+            return replace(summary, narrative_note="stale: facts changed after it was written")
+        versions = {**summary.model_versions, "summarizer": str(content.get("version", ""))}
+        if content.get("kind") == "narrative":
+            return replace(
+                summary,
+                kind="narrative",
+                narrative=str(content.get("text", "")),
+                narrative_note=str(content.get("reason", "")),
+                model_versions=versions,
+            )
+        return replace(summary, narrative_note=str(content.get("reason", "")))
 
     def write_pdf(self, intake_id: str, out: Path | None = None) -> Path:
         from assistant.report import render_pdf

@@ -443,14 +443,38 @@ class Store:
         with self._tx() as session:
             return list(session.scalars(query.order_by(TraceRow.id)))
 
-    def latest_summary(self, intake_id: str) -> SummaryRow | None:
+    def latest_summary(self, intake_id: str, kind: str | None = None) -> SummaryRow | None:
         with self._tx() as session:
-            return session.scalar(
-                select(SummaryRow)
-                .where(SummaryRow.intake_id == intake_id)
-                .order_by(SummaryRow.id.desc())
-                .limit(1)
-            )
+            query = select(SummaryRow).where(SummaryRow.intake_id == intake_id)
+            if kind is not None:
+                query = query.where(SummaryRow.kind == kind)
+            return session.scalar(query.order_by(SummaryRow.id.desc()).limit(1))
+
+    def add_summary(
+        self,
+        intake_id: str,
+        kind: str,
+        content: dict[str, Any],
+        traces: Sequence[Trace] = (),
+        language: str = "en",
+    ) -> None:
+        """A summary written after the patient left (the narrative), with its traces."""
+        with self._tx() as session:
+            session.add(SummaryRow(intake_id=intake_id, kind=kind, content=content))
+            for trace in traces:
+                session.add(
+                    TraceRow(
+                        intake_id=intake_id,
+                        turn_id=None,
+                        language=language,
+                        model=trace.model,
+                        version=trace.version[:80],
+                        latency_ms=trace.latency_ms,
+                        confidence=trace.confidence,
+                        status=trace.status,
+                        note=trace.note[:120],
+                    )
+                )
 
     def queue(self, limit: int = 200) -> list[IntakeRow]:
         """Finished intakes (submitted or stopped for an emergency), newest first."""

@@ -269,10 +269,30 @@ def build_summary(
         lang = concern_row.evidence_language or intake.language
         concerns.append(PatientConcern(concern_row.evidence, lang, lang != "en"))
 
+    protocol: list[SummaryFact] = []
+    for r in facts:
+        if r.kind == "protocol":
+            v = r.value
+            protocol.append(
+                _fact(
+                    r,
+                    f"Follow-up protocol: {r.label} ({v.get('pack')} v{v.get('pack_version')}, "
+                    f"matched by {v.get('method')})",
+                )
+            )
+    for link_id, r in answers.items():
+        if "." in link_id:  # a protocol pack's question: ``<pack>.<question>``
+            protocol.append(_fact(r, f"{r.label} {_words(r, 'text')}"))
+
     not_reached = "Not asked (intake stopped early)" if status == "emergency" else "Not asked"
     sections = (
         SummarySection("chief_complaint", "Chief complaint", tuple(chief), not_reached),
         SummarySection("hpi", "History of present illness", tuple(hpi), not_reached),
+        *(
+            (SummarySection("protocol", "Complaint-specific follow-up", tuple(protocol), ""),)
+            if protocol
+            else ()
+        ),
         SummarySection("ros", "Review of systems", tuple(ros), "No other symptoms reported"),
         SummarySection(
             "past_history", "Past medical and surgical history", tuple(past), not_reached
@@ -330,6 +350,7 @@ def summary_from_dict(data: dict[str, Any]) -> ClinicalSummary:
         concerns=tuple(PatientConcern(**c) for c in data.get("concerns", ())),
         kind=data.get("kind", "template"),
         narrative=data.get("narrative", ""),
+        narrative_note=data.get("narrative_note", ""),
         model_versions=dict(data.get("model_versions", {})),
         questionnaire_version=data.get("questionnaire_version", ""),
         reviewed_by=data.get("reviewed_by"),

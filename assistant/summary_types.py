@@ -57,6 +57,7 @@ class ClinicalSummary:
     concerns: tuple[PatientConcern, ...] = ()
     kind: Literal["template", "narrative"] = "template"
     narrative: str = ""
+    narrative_note: str = ""  # why the narrative is (not) shown: "checked", "faithfulness:..."
     model_versions: dict[str, str] = field(default_factory=dict)
     questionnaire_version: str = ""
     reviewed_by: str | None = None

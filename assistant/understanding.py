@@ -22,7 +22,7 @@ from assistant.micromodels.base import Result, Trace, error_trace
 from assistant.micromodels.findings import FindingsModel
 from assistant.micromodels.language_id import LanguageGuess, LanguageId
 from assistant.micromodels.medications import MedicationList, MedicationsModel
-from assistant.micromodels.negation import EMPTY_CONTEXT, ContextModel
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap, ContextModel
 from assistant.micromodels.red_flags import SCREENING_ERROR, RedFlagScreen
 from assistant.micromodels.triage import TriageModel
 from assistant.text import clean_input
@@ -145,6 +145,9 @@ class Understanding:
             red_flags=flags,
             escalated=SCREENING_ERROR in flags,
         )
+
+    def context(self, text: str) -> Result[ContextMap]:
+        return self.fleet.negation.run(Doc(clean_input(text)))
 
     def triage(
         self, findings: Sequence[Finding], red_flags: Sequence[RedFlag], age: int | None = None

@@ -30,8 +30,11 @@ def test_a_correction_shows_in_the_summary_and_keeps_the_original(services: Serv
     assert summary.age == 47
     corrected = [f for f in services.store.facts(intake_id) if f.link_id == "age"]
     assert corrected[0].source == "clinician" and corrected[0].model == "dr.sara"
-    original = [f for f in services.store.facts(intake_id, active_only=False)
-                if f.link_id == "age" and not f.active]
+    original = [
+        f
+        for f in services.store.facts(intake_id, active_only=False)
+        if f.link_id == "age" and not f.active
+    ]
     assert original and original[0].value["value"] == 45
     assert services.store.latest_summary(intake_id) is not None  # the submit-time original
 
