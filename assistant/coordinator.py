@@ -306,6 +306,10 @@ class Coordinator:
         for question in pack.questions:
             if question.link_id in known.values:
                 continue
+            # A pack's "smoking" is the core "smoking": what the patient said is not asked again.
+            core_name = question.link_id.partition(".")[2]
+            if any(name in known.values for name in _core_names(core_name)):
+                continue
             if self.interview.enabled(question, known.values):
                 return question
         return None
@@ -862,6 +866,13 @@ class Coordinator:
             notice_key=notice_key,
             resume_token=resume_token,
         )
+
+
+def _core_names(name: str) -> tuple[str, ...]:
+    """The core questionnaire's linkIds a protocol question of this name would repeat."""
+    if name.startswith("pregnan"):
+        return ("pregnant",)
+    return (name, f"hpi_{name}")
 
 
 def _lang(value: str) -> Lang:

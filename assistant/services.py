@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import queue
 import threading
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,6 +141,12 @@ class ClinicianDesk:
         return summary
 
 
+def _lower_priority() -> None:
+    """Run the calling thread (and threads it starts) at a lower CPU priority (Linux)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 def facts_fingerprint(facts: Any) -> str:
     """Which active facts a summary was written from: a narrative is shown only for these."""
     ids = ",".join(str(f.id) for f in sorted(facts, key=lambda f: f.id))
@@ -157,7 +167,9 @@ class Services:
         self.knowledge = knowledge
         self.speech = speech
         self.summarizer = summarizer
-        self._narratives: set[threading.Thread] = set()
+        self._narrative_jobs: queue.Queue[tuple[str, threading.Event]] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()
         settings.ensure_data_dir()
         self.questionnaire: Questionnaire = load_questionnaire(
             settings.knowledge_dir / "questionnaire.yaml"
@@ -213,6 +225,7 @@ class Services:
             threading.Thread(target=self._warm_summarizer, name="warm-llm", daemon=True).start()
 
     def _warm_summarizer(self) -> None:
+        _lower_priority()  # the model's compute threads are made here and inherit it
         try:
             if self.summarizer is not None:
                 self.summarizer.warm_up()
@@ -220,20 +233,39 @@ class Services:
             log.warning("narrative model unavailable: %s", type(exc).__name__)
 
     def after_submit(self, intake_id: str, *, wait: bool = False) -> None:
-        """Write the narrative summary in the background: the patient never waits for it."""
+        """Queue the narrative summary: one low-priority worker writes them in turn, so the
+        patients still talking are served first and the submitting patient never waits."""
         if self.summarizer is None:
             return
-        worker = threading.Thread(
-            target=self._write_narrative, args=(intake_id,), name="narrative", daemon=True
-        )
-        self._narratives.add(worker)
-        worker.start()
+        done = threading.Event()
+        self._narrative_jobs.put((intake_id, done))
+        with self._worker_lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(
+                    target=self._narrative_worker, name="narrative", daemon=True
+                )
+                self._worker.start()
         if wait:
-            worker.join()
+            done.wait()
 
-    def wait_for_narratives(self, timeout_s: float | None = None) -> None:
-        for worker in list(self._narratives):
-            worker.join(timeout_s)
+    def wait_for_narratives(self, timeout_s: float | None = None) -> bool:
+        """True once every queued narrative is written (or gave up)."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while self._narrative_jobs.unfinished_tasks:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def _narrative_worker(self) -> None:
+        _lower_priority()
+        while True:
+            intake_id, done = self._narrative_jobs.get()
+            try:
+                self._write_narrative(intake_id)
+            finally:
+                done.set()
+                self._narrative_jobs.task_done()
 
     def _write_narrative(self, intake_id: str) -> None:
         summarizer = self.summarizer
@@ -256,8 +288,6 @@ class Services:
             self.store.add_summary(intake_id, "narrative", content, traces, summary.language)
         except Exception as exc:  # the template summary stands; nothing is lost
             log.warning("narrative summary failed for an intake: %s", type(exc).__name__)
-        finally:
-            self._narratives.discard(threading.current_thread())
 
     def summary(
         self, intake_id: str, *, fresh: bool = False, narrative: bool = True
@@ -329,9 +359,29 @@ class Services:
                 "sha256": self.questionnaire.sha256,
                 "items": len(self.questionnaire.items),
             },
-            "micromodels": self.fleet.versions(),
+            "micromodels": self.versions(),
             "manifest": manifest,
         }
+
+    def versions(self) -> dict[str, str]:
+        """Every micro-model this server runs, with the version that answers now."""
+        versions = dict(self.fleet.versions())
+        parts: list[tuple[str, Any]] = []
+        if self.speech is not None:
+            parts += [("speech_to_text", self.speech.stt), ("text_to_speech", self.speech.tts)]
+        if self.knowledge is not None:
+            parts += [
+                ("protocol_match", self.knowledge.protocols),
+                ("doc_answer", self.knowledge.documents),
+            ]
+        if self.summarizer is not None:
+            parts += [("summarizer", self.summarizer), ("faithfulness", self.summarizer.check)]
+        for name, part in parts:
+            try:
+                versions[name] = str(part.version)
+            except Exception:  # a part that cannot say its version yet is listed as such
+                versions[name] = "unavailable"
+        return versions
 
     def manifest_json(self) -> str:
         return json.dumps(self.manifest(), ensure_ascii=False, indent=2)
