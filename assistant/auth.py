@@ -1,8 +1,8 @@
 """Users, roles and password hashing for the clinician and admin doors.
 
-Passwords are hashed with scrypt (memory-hard, in the standard library) and a random salt;
-verification is constant-time. There is no default password: the first admin is created
-with ``intake users add``.
+Passwords are hashed with argon2id (argon2-cffi's defaults: memory-hard, random salt);
+hashes written by earlier versions with scrypt still verify. There is no default password:
+the first admin is created with ``intake users add``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Final
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from assistant.errors import AccessDenied
 from assistant.store import Store
@@ -32,7 +35,15 @@ class Principal:
             raise AccessDenied(f"{role} role required")
 
 
+_ARGON2: Final = PasswordHasher()
+
+
 def hash_password(password: str) -> str:
+    return _ARGON2.hash(password)
+
+
+def _scrypt_hash(password: str) -> str:
+    """The earlier scheme, kept so tests can prove old hashes still verify."""
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     salt_b64 = base64.b64encode(salt).decode()
@@ -41,6 +52,11 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, stored: str) -> bool:
+    if stored.startswith("$argon2"):
+        try:
+            return _ARGON2.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":

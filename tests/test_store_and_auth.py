@@ -78,6 +78,17 @@ def test_passwords_are_hashed_and_verified() -> None:
     assert verify_password("correct horse battery", stored)
     assert not verify_password("wrong password!!", stored)
     assert not verify_password("x", "garbage")
+    assert stored.startswith("$argon2id$")
+    assert not verify_password("correct horse battery", stored.replace("$argon2id$", "$argon2x$"))
+
+
+def test_hashes_from_the_earlier_scrypt_scheme_still_verify() -> None:
+    from assistant.auth import _scrypt_hash
+
+    old = _scrypt_hash("correct horse battery")
+    assert old.startswith("scrypt$")
+    assert verify_password("correct horse battery", old)
+    assert not verify_password("wrong password!!", old)
 
 
 def test_users_login_roles_and_bad_credentials(store: Store) -> None:
