@@ -106,10 +106,19 @@ class PatientDoor:
 
     def render(self, view: TurnView, state: dict[str, Any]) -> tuple[Any, ...]:
         lang = view.language
+        # Mid-interview, from one question to the next, only the chat, the quick answers, the
+        # progress and the text box change: the rest is skipped (less work per turn).
+        steady = (
+            view.status == "in_progress"
+            and state.get("status") == "in_progress"
+            and state.get("intake_id") == view.intake_id
+            and state.get("lang") == lang
+        )
         state = {
             "intake_id": view.intake_id,
             "lang": lang,
             "link_id": view.question.link_id if view.question else None,
+            "status": view.status,
         }
         question = view.question
         quick: list[tuple[str, str]] = []
@@ -135,6 +144,23 @@ class PatientDoor:
                 f"### {self.t('emergency_title', lang)}\n\n{self.t('emergency_guidance', lang)}"
             )
         in_progress = view.status == "in_progress"
+        if steady:
+            skip = gr.skip()
+            return (
+                state,
+                self.history(view.intake_id),
+                gr.update(choices=quick, value=None, visible=bool(quick)),
+                gr.update(value=progress),
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+                skip,
+                gr.update(value=""),
+                skip,
+            )
         return (
             state,
             self.history(view.intake_id),

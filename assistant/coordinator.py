@@ -295,6 +295,18 @@ class Coordinator:
         except Exception:
             return None
 
+    def _progress(self, known: _Known) -> Progress:
+        """Core questions plus the matched protocol pack's, answered or skipped."""
+        core = self.interview.progress(known.values, known.slots)
+        pack = self._pack(known.protocol) if known.protocol else None
+        if pack is None:
+            return core
+        follow_ups = [q for q in pack.questions if self.interview.enabled(q, known.values)]
+        done = sum(
+            1 for q in follow_ups if q.link_id in known.values or self._repeats_core(q, known)
+        )
+        return Progress(core.answered + done, core.total + len(follow_ups))
+
     def _next_item(self, known: _Known) -> Item | None:
         """The core questions first, then the matched protocol pack's follow-ups."""
         core = self.interview.next_item(known.values, known.slots)
@@ -306,13 +318,26 @@ class Coordinator:
         for question in pack.questions:
             if question.link_id in known.values:
                 continue
-            # A pack's "smoking" is the core "smoking": what the patient said is not asked again.
-            core_name = question.link_id.partition(".")[2]
-            if any(name in known.values for name in _core_names(core_name)):
+            if self._repeats_core(question, known):
                 continue
             if self.interview.enabled(question, known.values):
                 return question
         return None
+
+    def _repeats_core(self, question: Item, known: _Known) -> bool:
+        """A pack's "smoking" is the core "smoking", its "location" the core "hpi_location":
+        not asked again when the patient already said it, nor when the core question does not
+        apply to this patient (a pack's pregnancy question for a man)."""
+        for name in _core_names(question.link_id.partition(".")[2]):
+            try:
+                twin = self.interview.questionnaire.item(name)
+            except KeyError:
+                continue
+            if name in known.values or twin.slot in known.slots:
+                return True
+            if not self.interview.enabled(twin, known.values):
+                return True
+        return False
 
     def _protocol_turn(
         self,
@@ -862,7 +887,7 @@ class Coordinator:
             status=row.status,
             reply=reply,
             question=self._pending(row) if row.status == "in_progress" else None,
-            progress=self.interview.progress(known.values, known.slots),
+            progress=self._progress(known),
             notice_key=notice_key,
             resume_token=resume_token,
         )

@@ -180,10 +180,14 @@ class Knowledge:
         if row is None:
             raise UnknownSource(f"no loaded file has the id {source_id!r}; see the list")
         self.store.delete_source(row.source_id)
+        self.protocols.changed()
         return row
 
     def reindex(self, progress: Progress | None = None) -> int:
-        return self.store.reindex(progress, text_for=embed_text)
+        try:
+            return self.store.reindex(progress, text_for=embed_text)
+        finally:
+            self.protocols.changed()
 
     def search(
         self, text: str, n: int = 5, kind: str | None = None, language: str | None = None
@@ -214,6 +218,14 @@ class Knowledge:
         self, path: Path, loaded_by: str, progress: Progress | None = None
     ) -> IngestReport:
         """Load one file. On KnowledgeRejected (a readable message) the store is untouched."""
+        try:
+            return self._add_file(path, loaded_by, progress)
+        finally:
+            self.protocols.changed()
+
+    def _add_file(
+        self, path: Path, loaded_by: str, progress: Progress | None = None
+    ) -> IngestReport:
         started = time.perf_counter()
         report = progress or _noop
         name = path.name

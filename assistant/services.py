@@ -229,6 +229,8 @@ class Services:
         try:
             if self.summarizer is not None:
                 self.summarizer.warm_up()
+                log.info("narrative model ready")
+                print("Narrative model ready", flush=True)
         except Exception as exc:  # the template summary stands; the trace will say why
             log.warning("narrative model unavailable: %s", type(exc).__name__)
 

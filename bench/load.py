@@ -41,6 +41,7 @@ from gradio_client import Client  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.i18n import Messages  # noqa: E402
 from assistant.languages import Lang  # noqa: E402
+from assistant.protocols import load_packs, questions_of  # noqa: E402
 from assistant.questionnaire import Item, Questionnaire, load_questionnaire  # noqa: E402
 from assistant.store import Store  # noqa: E402
 from assistant.text import clean_input  # noqa: E402
@@ -121,7 +122,7 @@ SCRIPTS: dict[Lang, dict[str, str]] = {
     },
 }
 LANG_ORDER: tuple[Lang, ...] = ("en", "ar", "ur")
-MAX_TURNS = 30
+MAX_TURNS = 45
 MAX_ERRORS_PER_PATIENT = 3
 TOKEN = re.compile(r"`([A-Za-z0-9_\-]{16,})`")
 
@@ -194,6 +195,11 @@ class Server:
             "INTAKE_MAX_NEW_INTAKES_PER_HOUR": "1000000",
             "GRADIO_ANALYTICS_ENABLED": "False",
         }
+        # A clinic's server has its narrative model converted already (the first start does
+        # it once): reuse a converted copy from an earlier run rather than measure conversion.
+        converted = sorted((REPO / "data" / "models" / "llm").glob("*/hf-bf16"))
+        if converted and "INTAKE_LLM_MODEL_PATH" not in env:
+            env["INTAKE_LLM_MODEL_PATH"] = str(converted[-1])
         log = self.log_path.open("wb")
         self._proc = subprocess.Popen(
             [sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(self.port)],
@@ -209,11 +215,22 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url, timeout=2) as response:
                     if response.status == 200:
+                        self._wait_for_warm_up(deadline + 120)
                         return self
             except OSError:
                 time.sleep(0.3)
         self.__exit__(None, None, None)
         raise RuntimeError(f"app.py did not answer on {self.url} within 90 s: {self._tail()}")
+
+    def _wait_for_warm_up(self, deadline: float) -> None:
+        """The doors open while the narrative model loads in the background; measure the
+        steady state a clinic runs in, not the first minute after a restart."""
+        while time.monotonic() < deadline:
+            if "Narrative model ready" in self._tail() or "narrative model unavailable" in (
+                self._tail()
+            ):
+                return
+            time.sleep(0.5)
 
     @property
     def pid(self) -> int:
@@ -256,9 +273,27 @@ def _last(chat: list[dict[str, Any]], role: str) -> str:
     return next((_text(m.get("content")) for m in reversed(chat) if m.get("role") == role), "")
 
 
+# The protocol packs' follow-up questions (asked after the core ones for a matching complaint).
+FOLLOW_UPS: tuple[Item, ...] = questions_of(load_packs(REPO / "knowledge" / "protocols"))
+NO: dict[Lang, str] = {"en": "no", "ar": "لا", "ur": "نہیں"}
+DONT_KNOW: dict[Lang, str] = {"en": "I don't know", "ar": "لا أعرف", "ur": "معلوم نہیں"}
+
+
 def _asked(text: str, questionnaire: Questionnaire, lang: Lang) -> Item | None:
-    asked = [i for i in questionnaire.items if i.prompt(lang) in text]
+    candidates = [*questionnaire.items, *FOLLOW_UPS]
+    asked = [i for i in candidates if i.prompt(lang) in text]
     return max(asked, key=lambda i: len(i.prompt(lang)), default=None)
+
+
+def _answer(item: Item, script: dict[str, str], lang: Lang) -> str:
+    """The scripted answer; a follow-up question gets "no", its first option, or "I don't know"."""
+    if item.link_id in script:
+        return script[item.link_id]
+    if item.type == "boolean":
+        return NO[lang]
+    if item.type == "choice" and item.options:
+        return item.options[0].text[lang]
+    return DONT_KNOW[lang]
 
 
 class PatientRun:
@@ -339,7 +374,7 @@ class PatientRun:
             if item is None or item.link_id in asked_before:
                 p.errors.append("stuck" if item else "no_question")
                 return
-            answer = clean_input(script[item.link_id])
+            answer = clean_input(_answer(item, script, lang))
             self._think()
             started = time.perf_counter()
             try:

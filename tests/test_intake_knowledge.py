@@ -92,9 +92,12 @@ def test_the_complaint_brings_its_protocol_questions_after_the_core_ones(
             break
         link_id = view.question.link_id
         asked.append(link_id)
+        if "." in link_id:  # the pack's questions count towards the progress shown
+            assert view.progress.percent < 100
         text = CORE.get(link_id) or _answer(view.question.type)
         view = coordinator.answer(view.intake_id, link_id, text)
     assert view.status == "review", view.reply
+    assert view.progress.percent == 100
     pack = _headache_pack(knowledge)
     follow_ups = [link_id for link_id in asked if link_id.startswith("headache.")]
     core = [link_id for link_id in asked if "." not in link_id]
@@ -223,3 +226,27 @@ def test_a_failing_knowledge_store_leaves_the_core_interview_running(
     statuses = {(t.model, t.status) for t in services.store.traces(view.intake_id)}
     assert ("protocol_match", "fallback") in statuses
     assert ("doc_answer", "fallback") in statuses
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_follow_ups_never_repeat_a_core_question_or_ask_what_does_not_apply(
+    services: Services, sex: str
+) -> None:
+    answers = {**CORE, "sex": sex, "age": "30", "pregnant": "no"}
+    answers["chief_complaint"] = "I have had pain in my stomach for two days"
+    coordinator = services.coordinator
+    view = coordinator.start("en")
+    asked: list[str] = []
+    for _ in range(60):
+        if view.status != "in_progress" or view.question is None:
+            break
+        link_id = view.question.link_id
+        asked.append(link_id)
+        view = coordinator.answer(
+            view.intake_id, link_id, answers.get(link_id) or _answer(view.question.type)
+        )
+    assert any(a.startswith("abdominal_pain.") for a in asked), asked
+    # The pack has its own pregnancy, location and vomiting questions.
+    assert "abdominal_pain.pregnancy_possible" not in asked
+    assert ("pregnant" in asked) == (sex == "female")
+    assert not ("hpi_location" in asked and "abdominal_pain.location" in asked)

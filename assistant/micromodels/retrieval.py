@@ -17,6 +17,7 @@ decided (``match:code``, ``match:keyword``, ``match:semantic``) or why none did
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -61,6 +62,8 @@ class ProtocolMatcher:
         self._packs: dict[str, ProtocolPack] = {}  # by sha256
         self._packs_hash = "none"
         self._ids: frozenset[str] | None = None
+        self._checked_at = 0.0
+        self.refresh_s = 10.0
         self._sorted: list[ProtocolPack] = []
 
     @property
@@ -72,8 +75,21 @@ class ProtocolMatcher:
         self._store.embedder.warm_up()
         self.packs()
 
+    def changed(self) -> None:
+        """The store changed here: look the packs up again on the next call."""
+        self._checked_at = 0.0
+        self._ids = None
+
     def packs(self) -> list[ProtocolPack]:
-        """Every pack in the store (fetched and parsed again only when the set changed)."""
+        """Every pack in the store (fetched and parsed again only when the set changed).
+
+        The set is looked up at most every ``refresh_s`` seconds: every patient turn asks for
+        the pack, and an admin's change (on this replica or another) shows within that time.
+        """
+        now = time.monotonic()
+        if self._ids is not None and now - self._checked_at < self.refresh_s:
+            return self._sorted
+        self._checked_at = now
         ids = frozenset(self._store.ids(kind="protocol", chunk_index=0))
         if ids == self._ids:
             return self._sorted
