@@ -329,7 +329,9 @@ class PhraseMatcher(Generic[P]):
                     return found
                 if cursor >= len(tokens) or tokens[cursor].text in BOUNDARIES:
                     return None
-                if tokens[cursor].is_word:
+                # A hyphenated compound ("na-qabil-e-bardasht") is one word of the gap.
+                joined = cursor > 0 and tokens[cursor - 1].text == "-"
+                if tokens[cursor].is_word and not joined:
                     skipped += 1
                 if skipped > MAX_GAP_WORDS:
                     return None

@@ -174,6 +174,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "stroke_sudden_weakness": (
+        "stroke_signs",
+        {
+            "en": (
+                "My arm suddenly went weak",
+                "My arm has not suddenly gone weak",
+                "My aunt suddenly felt weak last year",
+            ),
+            "ar": (
+                "فجأة صار عندي ضعف في يدي",
+                "ما صار عندي ضعف فجأة",
+                "عمتي صار عندها ضعف فجأة السنة الماضية",
+            ),
+            "ur": (
+                "اچانک بازو میں کمزوری ہو گئی",
+                "اچانک کوئی کمزوری نہیں ہوئی",
+                "میری خالہ کو پچھلے سال اچانک کمزوری ہوئی تھی",
+            ),
+        },
+    ),
     "breathing_severe": (
         "severe_breathing_difficulty",
         {
@@ -251,6 +271,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
                 "کھانے کے بعد سانس لینے میں دشواری ہو رہی ہے",
                 "کھانے کے بعد سانس لینے میں کوئی دشواری نہیں",
                 "میرے بھائی کو کھانے کے بعد سانس لینے میں دشواری ہوئی",
+            ),
+        },
+    ),
+    "anaphylaxis_hives_faint": (
+        "anaphylaxis",
+        {
+            "en": (
+                "After taking the antibiotic I have hives and feel dizzy",
+                "After taking the antibiotic I have no hives and no dizziness",
+                "My sister had hives and felt dizzy after taking the antibiotic",
+            ),
+            "ar": (
+                "بعد ما أخذت المضاد طلع عندي شرى وأحس بدوخة",
+                "بعد ما أخذت المضاد ما طلع عندي شرى ولا دوخة",
+                "أختي طلع عندها شرى ودوخة بعد ما أخذت المضاد",
+            ),
+            "ur": (
+                "دوا لینے کے بعد چھپاکی ہو گئی اور چکر آ رہے ہیں",
+                "دوا لینے کے بعد نہ چھپاکی ہے نہ چکر",
+                "میری بہن کو دوا لینے کے بعد چھپاکی اور چکر آئے تھے",
             ),
         },
     ),
@@ -919,3 +959,37 @@ def test_cue_family_fires_and_stays_silent_when_denied_or_family(
     assert flag in {f.code for f in _flags(understanding, positive, lang)}, positive
     assert flag not in {f.code for f in _flags(understanding, negated, lang)}, negated
     assert flag not in {f.code for f in _flags(understanding, family, lang)}, family
+
+
+@pytest.mark.parametrize(
+    ("lang", "now", "denied", "long_ago"),
+    [
+        (
+            "en",
+            "My father just fainted in the waiting room",
+            "My father did not faint",
+            "My father fainted once years ago",
+        ),
+        ("ar", "أبوي طاح وأغمى عليه فجأة", "أبوي ما أغمى عليه", "أبوي أغمى عليه مرة قبل سنين"),
+        (
+            "ur",
+            "میرے ابو ابھی بے ہوش ہو گئے",
+            "میرے ابو بے ہوش نہیں ہوئے",
+            "میرے ابو کئی سال پہلے ایک بار بے ہوش ہوئے تھے",
+        ),
+        (
+            "ur-Latn",
+            "abbu ek dam se behosh ho gaye",
+            "abbu behosh nahi huay",
+            "abbu saal pehle behosh huay thay",
+        ),
+    ],
+)
+def test_an_emergency_happening_now_to_someone_else_still_counts(
+    understanding: Understanding, lang: str, now: str, denied: str, long_ago: str
+) -> None:
+    """A relative bringing the patient in speaks of them in the third person."""
+    language = "ur" if lang == "ur-Latn" else lang
+    assert "fainting" in {f.code for f in _flags(understanding, now, language)}
+    assert "fainting" not in {f.code for f in _flags(understanding, denied, language)}
+    assert "fainting" not in {f.code for f in _flags(understanding, long_ago, language)}

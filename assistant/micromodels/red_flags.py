@@ -59,6 +59,9 @@ class RedFlagRules:
     rules: tuple[FlagRule, ...]
     cues: list[tuple[str, str]]  # (phrase, feature id)
     paths: list[Path]
+    # Concepts that count when said of someone else ("my father just fainted") if the words
+    # also say it is happening now (feature ``acute_now``): the speaker may be a caregiver.
+    acute_in_others: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, knowledge_dir: Path, vocab: Vocabulary) -> RedFlagRules:
@@ -67,7 +70,7 @@ class RedFlagRules:
             load_yaml(path),
             "top level",
             path,
-            allowed=("flags", "features", "rules"),
+            allowed=("flags", "features", "rules", "acute_in_others"),
             required=("flags", "features", "rules"),
         )
         flags: dict[str, tuple[str, TriageLevel]] = {}
@@ -112,6 +115,14 @@ class RedFlagRules:
                         f"{path}: {where}: unknown symbol {symbol!r} (not a concept or feature)"
                     )
             rules.append(FlagRule(str(entry["id"]), str(entry["flag"]), all_, any_))
+        acute_in_others = frozenset(
+            str_list(data.get("acute_in_others") or [], "acute_in_others", path)
+        )
+        unknown = sorted(acute_in_others - set(vocab.concepts))
+        if unknown:
+            raise ConfigError(f"{path}: acute_in_others: unknown concept(s) {unknown}")
+        if acute_in_others and "acute_now" not in features:
+            raise ConfigError(f"{path}: acute_in_others needs the feature 'acute_now'")
         cues: list[tuple[str, str]] = []
         paths = [path]
         for _lang, lang_path in language_files(knowledge_dir, "red_flags"):
@@ -126,7 +137,7 @@ class RedFlagRules:
             cues += entries_from_table(
                 phrase_table(lang_data["features"], "features", lang_path, features)
             )
-        return cls(flags, features, tuple(rules), cues, paths)
+        return cls(flags, features, tuple(rules), cues, paths, acute_in_others)
 
 
 class RedFlagScreen:
@@ -170,11 +181,16 @@ class RedFlagScreen:
                 if f.severity is not None and f.severity >= floor:
                     evidence.setdefault(f"{f.code}_{symbol}", []).append(f.evidence)
         for m in self.matcher.find(doc):
-            if context.categories(m.start, m.end) or context.negated_in_gap(
-                doc, m.start, m.end, m.phrase
-            ):
+            categories = context.categories(m.start, m.end)
+            if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
+                categories = categories & {"NEGATED", "HYPOTHETICAL"}
+            if categories or context.negated_in_gap(doc, m.start, m.end, m.phrase):
                 continue
             evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
+        if "acute_now" in evidence:
+            for f in findings:
+                if f.present and f.context == "family" and f.code in self._rules.acute_in_others:
+                    evidence.setdefault(f.code, []).append(f.evidence)
         raised: dict[str, RedFlag] = {}
         for rule in self._rules.rules:
             if rule.flag in raised:
