@@ -9,7 +9,7 @@ Everything the turn produced is committed in one transaction before the reply is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -324,6 +324,10 @@ class Coordinator:
                 return question
         return None
 
+    def _has_core_twin(self, question: Item) -> bool:
+        names = _core_names(question.link_id.partition(".")[2])
+        return any(n in self.interview.questionnaire.link_ids for n in names)
+
     def _repeats_core(self, question: Item, known: _Known) -> bool:
         """A pack's "smoking" is the core "smoking", its "location" the core "hpi_location":
         not asked again when the patient already said it, nor when the core question does not
@@ -392,6 +396,27 @@ class Coordinator:
             link_id=item.link_id,
         )
         return match.pack, fact
+
+    def _already_said(
+        self, pack: ProtocolPack, text: str, lang: Lang, analysis: Analysis, traces: list[Trace]
+    ) -> list[NewFact]:
+        """Answers to the pack's choice questions that the complaint already gives ("a cough
+        with phlegm" answers "dry, or with phlegm?"): recorded from the patient's words, shown
+        in the review like any answer, and not asked."""
+        facts: list[NewFact] = []
+        for question in pack.questions:
+            if question.type != "choice" or question.enable_when:
+                continue
+            if self._has_core_twin(question):  # smoking, pregnancy: the core questions ask
+                continue
+            parsed, parse_traces = self._parse(question, text, lang, analysis.language)
+            traces.extend(parse_traces)
+            # A bare yes/no/never read out of a complaint is a guess, not an answer.
+            if parsed is None or parsed.kind != "value" or parsed.value in _GENERIC_CODES:
+                continue
+            fact = self._answer_fact(question, text, analysis, parsed)
+            facts.append(replace(fact, source="model", confidence=0.7))
+        return facts
 
     def _protocol_flags(
         self, pack: ProtocolPack, text: str, lang: Lang, traces: list[Trace]
@@ -483,6 +508,8 @@ class Coordinator:
             analysis.escalated = analysis.escalated or failed
         if protocol_fact is not None:
             new_facts.append(protocol_fact)
+            if pack is not None and not (analysis.red_flags or analysis.escalated):
+                new_facts.extend(self._already_said(pack, text, lang, analysis, traces))
 
         if analysis.red_flags or analysis.escalated:
             return self._stop_for_emergency(
@@ -891,6 +918,9 @@ class Coordinator:
             notice_key=notice_key,
             resume_token=resume_token,
         )
+
+
+_GENERIC_CODES = frozenset({"yes", "no", "never", "former", "not_sure", "not_applicable"})
 
 
 def _core_names(name: str) -> tuple[str, ...]:

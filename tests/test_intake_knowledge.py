@@ -250,3 +250,29 @@ def test_follow_ups_never_repeat_a_core_question_or_ask_what_does_not_apply(
     assert "abdominal_pain.pregnancy_possible" not in asked
     assert ("pregnant" in asked) == (sex == "female")
     assert not ("hpi_location" in asked and "abdominal_pain.location" in asked)
+
+
+def test_a_follow_up_the_complaint_already_answers_is_not_asked(services: Services) -> None:
+    coordinator = services.coordinator
+    view = coordinator.start("en")
+    view = coordinator.answer(view.intake_id, "age", "52")
+    view = coordinator.answer(view.intake_id, "sex", "male")
+    complaint = "I have had a cough with phlegm for five days"
+    view = coordinator.answer(view.intake_id, "chief_complaint", complaint)
+    facts = services.store.facts(view.intake_id)
+    pack = next(f.value["pack"] for f in facts if f.kind == "protocol")
+    assert pack == "cough_breathing"
+    taken = [f for f in facts if f.kind == "answer" and f.link_id == "cough_breathing.cough_type"]
+    assert len(taken) == 1 and taken[0].value["value"] == "phlegm"
+    assert taken[0].source == "model" and taken[0].evidence == complaint
+    asked: list[str] = []
+    for _ in range(60):
+        if view.status != "in_progress" or view.question is None:
+            break
+        asked.append(view.question.link_id)
+        answer = CORE.get(view.question.link_id) or _answer(view.question.type)
+        view = coordinator.answer(view.intake_id, view.question.link_id, answer)
+    assert "cough_breathing.cough_type" not in asked
+    assert any(a.startswith("cough_breathing.") for a in asked)
+    review = {row.link_id: row for row in coordinator.review(view.intake_id)}
+    assert review["cough_breathing.cough_type"].words == complaint  # the patient can correct it
