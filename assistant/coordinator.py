@@ -100,6 +100,7 @@ class _Known:
     slots: set[str] = field(default_factory=set)
     age: int | None = None
     protocol: str | None = None  # the matched protocol pack's id
+    findings: dict[str, bool] = field(default_factory=dict)  # concept -> present (current)
 
 
 def known_from(facts: Sequence[FactRow]) -> _Known:
@@ -117,6 +118,8 @@ def known_from(facts: Sequence[FactRow]) -> _Known:
             known.slots.add("medications")
         elif fact.kind == "protocol":
             known.protocol = str(fact.value.get("pack") or "") or None
+        elif fact.kind == "finding" and fact.present is not None:
+            known.findings.setdefault(fact.key, bool(fact.present))
     return known
 
 
@@ -331,7 +334,12 @@ class Coordinator:
     def _repeats_core(self, question: Item, known: _Known) -> bool:
         """A pack's "smoking" is the core "smoking", its "location" the core "hpi_location":
         not asked again when the patient already said it, nor when the core question does not
-        apply to this patient (a pack's pregnancy question for a man)."""
+        apply to this patient (a pack's pregnancy question for a man). A yes/no question about
+        a symptom the patient already named or denied ("fever") is not asked either: the
+        finding, with the patient's words, is in the summary."""
+        short = question.link_id.partition(".")[2]
+        if question.type == "boolean" and short in known.findings:
+            return True
         for name in _core_names(question.link_id.partition(".")[2]):
             try:
                 twin = self.interview.questionnaire.item(name)
@@ -559,6 +567,8 @@ class Coordinator:
                 known.slots.add("medications")
             elif fact.kind == "protocol":
                 known.protocol = str(fact.value.get("pack") or "") or None
+            elif fact.kind == "finding" and fact.present is not None:
+                known.findings.setdefault(fact.key, bool(fact.present))
         nxt = self._next_item(known)
         ack = self.messages.get("ack" if kind == "answer" else "corrected", lang)
         if nxt is None:

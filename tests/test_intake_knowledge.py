@@ -276,3 +276,28 @@ def test_a_follow_up_the_complaint_already_answers_is_not_asked(services: Servic
     assert any(a.startswith("cough_breathing.") for a in asked)
     review = {row.link_id: row for row in coordinator.review(view.intake_id)}
     assert review["cough_breathing.cough_type"].words == complaint  # the patient can correct it
+
+
+@pytest.mark.parametrize(
+    "complaint", ["I have a cough and a fever since Monday", "I have a cough but no fever"]
+)
+def test_a_yes_no_follow_up_on_a_symptom_already_named_or_denied_is_not_asked(
+    services: Services, complaint: str
+) -> None:
+    coordinator = services.coordinator
+    answers = {**CORE, "chief_complaint": complaint}
+    view = coordinator.start("en")
+    asked: list[str] = []
+    for _ in range(60):
+        if view.status != "in_progress" or view.question is None:
+            break
+        asked.append(view.question.link_id)
+        answer = answers.get(view.question.link_id) or _answer(view.question.type)
+        view = coordinator.answer(view.intake_id, view.question.link_id, answer)
+    assert view.status == "review" and view.progress.percent == 100
+    assert any(a.startswith("cough_breathing.") for a in asked), asked
+    assert "cough_breathing.fever" not in asked
+    fever = [
+        f for f in services.store.facts(view.intake_id) if f.kind == "finding" and f.key == "fever"
+    ]
+    assert fever and fever[0].present == ("no fever" not in complaint)
