@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +40,12 @@ TRIAGE_WORDS = {
     "consultation": "Routine consultation",
     "self_care": "Self-care",
 }
+
+
+# render()'s outputs that only change when the intake changes phase (token, answer box, review
+# box and table, correction choices, emergency, done, intro): skipped from one question to the
+# next, which is less work per turn.
+_LAYOUT_OUTPUTS = (4, 5, 6, 7, 8, 9, 10, 12)
 
 
 def _new_state() -> dict[str, Any]:
@@ -106,8 +112,7 @@ class PatientDoor:
 
     def render(self, view: TurnView, state: dict[str, Any]) -> tuple[Any, ...]:
         lang = view.language
-        # Mid-interview, from one question to the next, only the chat, the quick answers, the
-        # progress and the text box change: the rest is skipped (less work per turn).
+        # Mid-interview, from one question to the next: see _LAYOUT_OUTPUTS.
         steady = (
             view.status == "in_progress"
             and state.get("status") == "in_progress"
@@ -144,24 +149,7 @@ class PatientDoor:
                 f"### {self.t('emergency_title', lang)}\n\n{self.t('emergency_guidance', lang)}"
             )
         in_progress = view.status == "in_progress"
-        if steady:
-            skip = gr.skip()
-            return (
-                state,
-                self.history(view.intake_id),
-                gr.update(choices=quick, value=None, visible=bool(quick)),
-                gr.update(value=progress),
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-                skip,
-                gr.update(value=""),
-                skip,
-            )
-        return (
+        out = [
             state,
             self.history(view.intake_id),
             gr.update(choices=quick, value=None, visible=bool(quick)),
@@ -182,7 +170,11 @@ class PatientDoor:
             gr.update(visible=False),
             gr.update(value="" if in_progress else None),
             gr.update(visible=False),
-        )
+        ]
+        if steady:
+            for index in _LAYOUT_OUTPUTS:
+                out[index] = gr.skip()
+        return tuple(out)
 
     def _fail(self, exc: IntakeError, lang: str) -> gr.Error:
         return gr.Error(self.t(exc.key, lang, max=self.s.settings.max_message_chars))
@@ -378,6 +370,15 @@ def summary_html(summary: ClinicalSummary) -> str:
     return "\n".join(parts)
 
 
+def _reporter(bar: gr.Progress) -> Callable[[float, str], None]:
+    """The knowledge store's (fraction, message) progress as a gradio progress bar."""
+
+    def report(fraction: float, message: str) -> None:
+        bar(fraction, desc=message)
+
+    return report
+
+
 class StaffDoor:
     def __init__(self, services: Services) -> None:
         self.s = services
@@ -494,17 +495,16 @@ class StaffDoor:
         self._who(who, "admin")
         return self._knowledge().list_rows()
 
+    # gradio tracks a progress bar for a parameter whose default is a gr.Progress instance.
     def knowledge_upload(
-        self, who: Principal | None, files: Any, progress: gr.Progress | None = None
+        self,
+        who: Principal | None,
+        files: Any,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[list[str]]]:
         principal = self._who(who, "admin")
         admin = self._knowledge()
-        bar = progress if progress is not None else gr.Progress()
-
-        def report(fraction: float, message: str) -> None:
-            bar(fraction, desc=message)
-
-        text = admin.upload(files or [], principal.username, report)
+        text = admin.upload(files or [], principal.username, _reporter(progress))
         return text, admin.list_rows()
 
     def knowledge_delete(
@@ -515,16 +515,13 @@ class StaffDoor:
         return admin.delete(source_id or "", principal.username), admin.list_rows()
 
     def knowledge_reindex(
-        self, who: Principal | None, progress: gr.Progress | None = None
+        self,
+        who: Principal | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, list[list[str]]]:
         principal = self._who(who, "admin")
         admin = self._knowledge()
-        bar = progress if progress is not None else gr.Progress()
-
-        def report(fraction: float, message: str) -> None:
-            bar(fraction, desc=message)
-
-        return admin.reindex(report, principal.username), admin.list_rows()
+        return admin.reindex(_reporter(progress), principal.username), admin.list_rows()
 
     def manifest(self, who: Principal | None) -> tuple[dict[str, Any], list[list[str]]]:
         self._who(who, "admin")

@@ -102,24 +102,28 @@ class _Known:
     protocol: str | None = None  # the matched protocol pack's id
     findings: dict[str, bool] = field(default_factory=dict)  # concept -> present (current)
 
+    def learn(self, fact: FactRow | NewFact) -> None:
+        """What one fact (stored, or about to be) tells the interview."""
+        if fact.kind in ("answer", "slot"):
+            self.slots.add(fact.key)
+            if fact.kind == "answer" and fact.link_id:
+                self.values[fact.link_id] = fact.value.get("value")
+                if fact.link_id == "age" and isinstance(fact.value.get("value"), int):
+                    self.age = int(fact.value["value"])
+        elif fact.kind == "no_known_allergies":
+            self.slots.add("allergies")
+        elif fact.kind == "no_medications":
+            self.slots.add("medications")
+        elif fact.kind == "protocol":
+            self.protocol = str(fact.value.get("pack") or "") or None
+        elif fact.kind == "finding" and fact.present is not None:
+            self.findings.setdefault(fact.key, bool(fact.present))
+
 
 def known_from(facts: Sequence[FactRow]) -> _Known:
     known = _Known()
     for fact in facts:
-        if fact.kind in ("answer", "slot"):
-            known.slots.add(fact.key)
-            if fact.kind == "answer" and fact.link_id:
-                known.values[fact.link_id] = fact.value.get("value")
-                if fact.link_id == "age" and isinstance(fact.value.get("value"), int):
-                    known.age = int(fact.value["value"])
-        elif fact.kind == "no_known_allergies":
-            known.slots.add("allergies")
-        elif fact.kind == "no_medications":
-            known.slots.add("medications")
-        elif fact.kind == "protocol":
-            known.protocol = str(fact.value.get("pack") or "") or None
-        elif fact.kind == "finding" and fact.present is not None:
-            known.findings.setdefault(fact.key, bool(fact.present))
+        known.learn(fact)
     return known
 
 
@@ -305,9 +309,7 @@ class Coordinator:
         if pack is None:
             return core
         follow_ups = [q for q in pack.questions if self.interview.enabled(q, known.values)]
-        done = sum(
-            1 for q in follow_ups if q.link_id in known.values or self._repeats_core(q, known)
-        )
+        done = sum(1 for q in follow_ups if self._follow_up_done(q, known))
         return Progress(core.answered + done, core.total + len(follow_ups))
 
     def _next_item(self, known: _Known) -> Item | None:
@@ -319,17 +321,24 @@ class Coordinator:
         if pack is None:
             return None
         for question in pack.questions:
-            if question.link_id in known.values:
-                continue
-            if self._repeats_core(question, known):
-                continue
-            if self.interview.enabled(question, known.values):
+            if not self._follow_up_done(question, known) and self.interview.enabled(
+                question, known.values
+            ):
                 return question
         return None
 
-    def _has_core_twin(self, question: Item) -> bool:
-        names = _core_names(question.link_id.partition(".")[2])
-        return any(n in self.interview.questionnaire.link_ids for n in names)
+    def _follow_up_done(self, question: Item, known: _Known) -> bool:
+        return question.link_id in known.values or self._repeats_core(question, known)
+
+    def _core_twins(self, question: Item) -> list[Item]:
+        """The core questions a protocol question of this name would repeat."""
+        twins = []
+        for name in _core_names(question.link_id.partition(".")[2]):
+            try:
+                twins.append(self.interview.questionnaire.item(name))
+            except KeyError:
+                continue
+        return twins
 
     def _repeats_core(self, question: Item, known: _Known) -> bool:
         """A pack's "smoking" is the core "smoking", its "location" the core "hpi_location":
@@ -340,16 +349,12 @@ class Coordinator:
         short = question.link_id.partition(".")[2]
         if question.type == "boolean" and short in known.findings:
             return True
-        for name in _core_names(question.link_id.partition(".")[2]):
-            try:
-                twin = self.interview.questionnaire.item(name)
-            except KeyError:
-                continue
-            if name in known.values or twin.slot in known.slots:
-                return True
-            if not self.interview.enabled(twin, known.values):
-                return True
-        return False
+        return any(
+            twin.link_id in known.values
+            or twin.slot in known.slots
+            or not self.interview.enabled(twin, known.values)
+            for twin in self._core_twins(question)
+        )
 
     def _protocol_turn(
         self,
@@ -358,7 +363,6 @@ class Coordinator:
         lang: Lang,
         analysis: Analysis,
         facts_before: Sequence[FactRow],
-        kind: str,
         traces: list[Trace],
     ) -> tuple[ProtocolPack | None, NewFact | None]:
         """The protocol pack this turn runs under: matched on the chief complaint, else the
@@ -366,11 +370,11 @@ class Coordinator:
         if self.knowledge is None:
             return None, None
         knowledge = self.knowledge
+        before = known_from(facts_before)
         if item.link_id != "chief_complaint":
-            previous = known_from(facts_before).protocol
-            return (self._pack(previous) if previous else None), None
+            return (self._pack(before.protocol) if before.protocol else None), None
         codes = [f.code for f in analysis.findings if f.present and f.context == "current"]
-        age = known_from(facts_before).age
+        age = before.age
         try:
             result = within(
                 self.model_budget_s,
@@ -415,7 +419,7 @@ class Coordinator:
         for question in pack.questions:
             if question.type != "choice" or question.enable_when:
                 continue
-            if self._has_core_twin(question):  # smoking, pregnancy: the core questions ask
+            if self._core_twins(question):  # smoking, pregnancy: the core questions ask
                 continue
             parsed, parse_traces = self._parse(question, text, lang, analysis.language)
             traces.extend(parse_traces)
@@ -472,20 +476,38 @@ class Coordinator:
                 "doc_answer", lang, title=found.citation, passage=found.passage.strip()
             )
         reply = f"{said}\n\n{self.messages.get('back_to_question', lang)} {item.prompt(lang)}"
+        return self._stay(
+            row, text, analysis.language, reply, traces, kind="question", notice_key="doc_answer"
+        )
+
+    def _stay(
+        self,
+        row: IntakeRow,
+        text: str,
+        language: str,
+        reply: str,
+        traces: list[Trace],
+        *,
+        kind: str,
+        notice_key: str,
+        facts: Sequence[NewFact] = (),
+    ) -> TurnView:
+        """Record a turn that leaves the pending question where it was (asked again)."""
         self.store.record_turn(
             TurnWrite(
                 row.id,
                 row.current_link_id,
                 text,
-                analysis.language,
+                language,
                 reply,
                 row.current_link_id,
                 row.status,
+                facts=facts,
                 traces=traces,
-                kind="question",
+                kind=kind,
             )
         )
-        return self._view(self.store.get_intake(row.id), reply, notice_key="doc_answer")
+        return self._view(self.store.get_intake(row.id), reply, notice_key=notice_key)
 
     def _take_answer(
         self, row: IntakeRow, item: Item, text: str, lang: Lang, *, kind: str
@@ -505,7 +527,7 @@ class Coordinator:
         pack, protocol_fact = (None, None)
         if not (analysis.red_flags or analysis.escalated):
             pack, protocol_fact = self._protocol_turn(
-                item, text, lang, analysis, facts_before, kind, traces
+                item, text, lang, analysis, facts_before, traces
             )
         if pack is not None:
             extra, failed = self._protocol_flags(pack, text, lang, traces)
@@ -533,21 +555,16 @@ class Coordinator:
         traces.extend(parse_traces)
         if parsed is None and item.understand is None:
             reply = self._not_understood(item, lang)
-            self.store.record_turn(
-                TurnWrite(
-                    row.id,
-                    row.current_link_id,
-                    text,
-                    analysis.language,
-                    reply,
-                    row.current_link_id,
-                    row.status,
-                    facts=new_facts,
-                    traces=traces,
-                    kind="unparsed",
-                )
+            return self._stay(
+                row,
+                text,
+                analysis.language,
+                reply,
+                traces,
+                kind="unparsed",
+                notice_key="not_understood",
+                facts=new_facts,
             )
-            return self._view(self.store.get_intake(row.id), reply, notice_key="not_understood")
 
         answer = self._answer_fact(item, text, analysis, parsed)
         new_facts.insert(0, answer)
@@ -557,18 +574,7 @@ class Coordinator:
         remaining = [f for f in facts_before if f.link_id != superseded]
         known = known_from(remaining)
         for fact in new_facts:
-            if fact.kind in ("answer", "slot"):
-                known.slots.add(fact.key)
-                if fact.kind == "answer" and fact.link_id:
-                    known.values[fact.link_id] = fact.value.get("value")
-            elif fact.kind == "no_known_allergies":
-                known.slots.add("allergies")
-            elif fact.kind == "no_medications":
-                known.slots.add("medications")
-            elif fact.kind == "protocol":
-                known.protocol = str(fact.value.get("pack") or "") or None
-            elif fact.kind == "finding" and fact.present is not None:
-                known.findings.setdefault(fact.key, bool(fact.present))
+            known.learn(fact)
         nxt = self._next_item(known)
         ack = self.messages.get("ack" if kind == "answer" else "corrected", lang)
         if nxt is None:

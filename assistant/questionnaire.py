@@ -106,10 +106,6 @@ class Questionnaire:
                 return item
         raise KeyError(link_id)
 
-    @property
-    def link_ids(self) -> frozenset[str]:
-        return frozenset(item.link_id for item in self.items)
-
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
 

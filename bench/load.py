@@ -226,9 +226,8 @@ class Server:
         """The doors open while the narrative model loads in the background; measure the
         steady state a clinic runs in, not the first minute after a restart."""
         while time.monotonic() < deadline:
-            if "Narrative model ready" in self._tail() or "narrative model unavailable" in (
-                self._tail()
-            ):
+            tail = self._tail()
+            if "Narrative model ready" in tail or "narrative model unavailable" in tail:
                 return
             time.sleep(0.5)
 
