@@ -203,6 +203,26 @@ class _Checker:
             )
         return value
 
+    def items(self, value: object, where: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected a list, got {type(value).__name__}")
+        return value
+
+    def strings(self, value: object, where: str) -> tuple[str, ...]:
+        items = self.items(value, where)
+        if not all(isinstance(i, str) and i.strip() for i in items):
+            raise self.fail(where, "expected a list of non-empty strings")
+        return tuple(i.strip() for i in items)
+
+    def whole_number(self, value: object, where: str) -> int | None:
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(where, f"must be a whole number, got {value!r}")
+        return value
+
     def texts(self, value: object, where: str) -> dict[str, str]:
         if not isinstance(value, Mapping):
             raise self.fail(where, f"expected texts in {', '.join(LANGUAGES)}")
@@ -256,7 +276,7 @@ def _question(
     if qtype not in ANSWER_TYPES:
         raise check.fail(where, f"type must be one of {', '.join(ANSWER_TYPES)}, got {qtype!r}")
     options = []
-    for j, opt_raw in enumerate(q.get("options") or []):
+    for j, opt_raw in enumerate(check.items(q.get("options"), f"{where}: options")):
         opt = check.mapping(opt_raw, f"{where}: options[{j}]", _OPTION_KEYS)
         if not opt.get("code"):
             raise check.fail(f"{where}: options[{j}]", "code is required")
@@ -264,13 +284,13 @@ def _question(
             Option(
                 code=str(opt["code"]),
                 text=check.texts(opt.get("text"), f"{where}: option {opt['code']!r}"),
-                synonyms=tuple(str(s) for s in opt.get("synonyms") or ()),
+                synonyms=check.strings(opt.get("synonyms"), f"{where}: options[{j}]: synonyms"),
             )
         )
     if qtype == "choice" and not options:
         raise check.fail(where, "a choice question needs options")
     whens = []
-    for j, when_raw in enumerate(q.get("enableWhen") or []):
+    for j, when_raw in enumerate(check.items(q.get("enableWhen"), f"{where}: enableWhen")):
         when = check.mapping(when_raw, f"{where}: enableWhen[{j}]", _WHEN_KEYS)
         target = str(when.get("question") or "")
         if target not in seen:
@@ -297,8 +317,8 @@ def _question(
         options=tuple(options),
         enable_when=tuple(whens),
         enable_behavior=behavior,
-        minimum=int(q["min"]) if q.get("min") is not None else None,
-        maximum=int(q["max"]) if q.get("max") is not None else None,
+        minimum=check.whole_number(q.get("min"), f"{where}: min"),
+        maximum=check.whole_number(q.get("max"), f"{where}: max"),
         slot=f"{pack_id}.{link}",
         required=bool(q.get("required", False)),
     )
@@ -336,14 +356,16 @@ def validate_pack(
     pack_id = str(top["id"])
     if not _ID.match(pack_id):
         raise check.fail("id", f"must be lower-case letters, digits and _, got {pack_id!r}")
-    concepts = tuple(str(c) for c in top.get("concepts") or ())
+    concepts = check.strings(top.get("concepts"), "concepts")
     if known_concepts is not None:
         unknown = [c for c in concepts if c not in known_concepts]
         if unknown:
             raise check.fail(
                 "concepts", f"unknown concept id {', '.join(unknown)} (see knowledge/concepts.yaml)"
             )
-    section = str(top.get("section") or "hpi")
+    section = top.get("section") or "hpi"
+    if not isinstance(section, str) or not _ID.match(section):
+        raise check.fail("section", f"must be a questionnaire section id, got {section!r}")
     ages: dict[str, int | None] = {}
     for key in ("min_age", "max_age"):
         value = top.get(key)

@@ -5,8 +5,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from assistant.config import PROJECT_ROOT, Settings
+
+# The suite's property tests draw from a fixed seed so a run is reproducible; the "explore"
+# profile (INTAKE_HYPOTHESIS=explore) draws fresh examples, for hunting by hand.
+hypothesis_settings.register_profile("suite", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("INTAKE_HYPOTHESIS", "suite"))
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"

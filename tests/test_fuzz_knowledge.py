@@ -5,10 +5,12 @@ nothing else escapes and nothing hangs (hypothesis' deadline)."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +20,9 @@ from assistant.protocols import InvalidProtocolPack, parse_pack, validate_pack
 from tests.conftest import KNOWLEDGE
 
 LIMITS = Limits(max_upload_bytes=200_000, max_unpacked_bytes=400_000, max_pdf_pages=20)
+# INTAKE_HYPOTHESIS=explore INTAKE_FUZZ_EXAMPLES=5000 explores further by hand (tests/conftest.py).
 FUZZ = settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("INTAKE_FUZZ_EXAMPLES", "150")),
     deadline=timedelta(seconds=5),
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -50,6 +53,7 @@ def test_files_that_start_like_a_pdf_or_a_zip_parse_or_are_refused(
         _parse_upload(f"upload{ext}", prefix + tail)
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 @FUZZ
 @given(
     members=st.lists(
@@ -125,3 +129,35 @@ def test_any_text_as_a_pack_file_parses_or_is_refused(text: str, ext: str) -> No
         parse_pack(f"pack{ext}", text.encode("utf-8", "surrogatepass"))
     except KnowledgeRejected as exc:
         assert str(exc)
+
+
+def _paths(tree: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(tree, dict):
+        for i, key in enumerate(tree):
+            out += _paths(tree[key], (*prefix, i))
+    elif isinstance(tree, list):
+        for i, child in enumerate(tree):
+            out += _paths(child, (*prefix, i))
+    return out
+
+
+ODD_VALUES: list[Any] = [None, 1, -3, 2.5, True, "", "x", [], [1], {}, {"x": 1}, ["x"]]
+
+
+@pytest.mark.parametrize("pack_file", sorted((KNOWLEDGE / "protocols").glob("*.yaml")))
+def test_every_part_of_every_real_pack_replaced_by_an_odd_value_is_refused_clearly(
+    pack_file: Any,
+) -> None:
+    """Exhaustive, not sampled: every node of every shipped pack, each odd value."""
+    pack = yaml.safe_load(pack_file.read_text(encoding="utf-8"))
+    tried = 0
+    for path in _paths(pack)[1:]:
+        for value in ODD_VALUES:
+            mutated = _mutate(pack, list(path), value)
+            try:
+                validate_pack(mutated, pack_file.name, "0" * 64)
+            except InvalidProtocolPack as exc:
+                assert str(exc).startswith(pack_file.name)
+            tried += 1
+    assert tried > 500
