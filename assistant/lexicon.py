@@ -87,6 +87,10 @@ def str_list(value: object, where: str, path: Path) -> list[str]:
         raise ConfigError(f"{path}: {where} must be a non-empty list of strings")
     out: list[str] = []
     for item in value:
+        if isinstance(item, bool):  # YAML reads a bare yes/no/on/off as a boolean
+            raise ConfigError(
+                f'{path}: {where} has {item!r}, a YAML boolean: quote the word ("yes", "no")'
+            )
         if not isinstance(item, str | int) or not str(item).strip():
             raise ConfigError(f"{path}: {where} has an empty or non-string item: {item!r}")
         out.append(str(item))

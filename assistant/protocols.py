@@ -212,6 +212,8 @@ class _Checker:
 
     def strings(self, value: object, where: str) -> tuple[str, ...]:
         items = self.items(value, where)
+        if any(isinstance(i, bool) for i in items):  # a bare YAML yes/no/on/off
+            raise self.fail(where, 'a YAML boolean in the list: quote the word ("yes", "no")')
         if not all(isinstance(i, str) and i.strip() for i in items):
             raise self.fail(where, "expected a list of non-empty strings")
         return tuple(i.strip() for i in items)

@@ -17,6 +17,7 @@ import yaml
 
 from assistant.errors import ConfigError
 from assistant.languages import LANGUAGES, Lang
+from assistant.lexicon import str_list
 
 AnswerType = Literal["integer", "boolean", "choice", "duration", "severity", "string", "text"]
 ANSWER_TYPES: Final[tuple[str, ...]] = get_args(AnswerType)
@@ -154,7 +155,11 @@ def _item(raw: object, index: int, sections: set[str], path: Path) -> Item:
             Option(
                 code=str(opt["code"]),
                 text=_texts(opt.get("text"), f"{where}: option {opt['code']!r}"),
-                synonyms=tuple(str(s) for s in opt.get("synonyms") or ()),
+                synonyms=(
+                    tuple(str_list(opt["synonyms"], f"{where}: options[{j}]: synonyms", path))
+                    if opt.get("synonyms") is not None
+                    else ()
+                ),
             )
         )
     if qtype == "choice" and not options:

@@ -684,3 +684,15 @@ def test_a_missing_lexicon_file_is_a_config_error(tmp_path: Path) -> None:
     (knowledge / "ur" / "answers_latin.yaml").unlink()
     with pytest.raises(ConfigError, match=r"answers_latin\.yaml"):
         AnswerParser(knowledge)
+
+
+def test_a_pack_choice_answered_with_a_bare_yes_or_no(parser: AnswerParser) -> None:
+    """child_fever's "drinking" options list "yes"/"no" as synonyms (once YAML booleans)."""
+    from assistant.protocols import load_packs
+    from tests.conftest import KNOWLEDGE
+
+    pack = next(p for p in load_packs(KNOWLEDGE / "protocols", KNOWLEDGE) if p.id == "child_fever")
+    drinking = next(q for q in pack.questions if q.link_id == "child_fever.drinking")
+    for text, code in (("yes", "normal"), ("no", "hardly")):
+        result = parser.run(text, qtype="choice", language="en", options=drinking.options)
+        assert outcome(result) == value(code)

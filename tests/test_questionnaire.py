@@ -76,6 +76,13 @@ def _base() -> dict[str, object]:
         ),
         (lambda d: d["items"][0].update(type="choice"), "needs options"),
         (lambda d: d.update(extra=1), "unknown key extra"),
+        (
+            lambda d: d["items"][0].update(
+                type="choice",
+                options=[{"code": "y", "text": d["items"][0]["text"], "synonyms": ["ok", True]}],
+            ),
+            "YAML boolean: quote the word",
+        ),
     ],
 )
 def test_invalid_questionnaires_are_rejected_with_a_clear_message(
@@ -116,3 +123,16 @@ def test_next_item_skips_known_slots_and_keeps_order() -> None:
     everything = {item.slot for item in q.items}
     assert interview.next_item(values, everything) is None
     assert interview.progress(values, everything).percent == 100
+
+
+def test_every_shipped_synonym_and_marker_is_a_word_not_a_yaml_boolean() -> None:
+    """A bare yes/no/on/off in YAML loads as True/False: such a synonym would never match."""
+    q = load_questionnaire(KNOWLEDGE / "questionnaire.yaml")
+    alcohol = next(item for item in q.items if item.link_id == "alcohol")
+    regular = next(option for option in alcohol.options if option.code == "regular")
+    assert "yes" in regular.synonyms
+    assert all(
+        "True" not in o.synonyms and "False" not in o.synonyms
+        for item in q.items
+        for o in item.options
+    )
