@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     whisper_model_dir: Path | None = None
     whisper_cpu_threads: int = 2
     whisper_beam_size: int = 5
+    # Encode only the speech (plus 1 s) of a short answer, not Whisper's whole 30 s window.
+    whisper_trim_window: bool = True
     allow_model_download: bool = False
     max_audio_bytes: int = 25_000_000
     max_audio_seconds: float = 120.0

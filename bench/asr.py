@@ -246,9 +246,14 @@ def main() -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per clip; tables show the best and all runs"
     )
+    parser.add_argument(
+        "--full-window",
+        action="store_true",
+        help="encode Whisper's whole 30 s window (whisper_trim_window=false), to compare",
+    )
     args = parser.parse_args()
     load_start = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    settings = Settings(data_dir=args.data_dir)
+    settings = Settings(data_dir=args.data_dir, whisper_trim_window=not args.full_window)
     speech = Speech(settings)
     start = time.perf_counter()
     speech.warm_up()
@@ -257,7 +262,8 @@ def main() -> int:
     print("# Speech to text on this machine\n")
     print(
         f"model `{speech.stt.version}` (source: {speech.stt.source}), "
-        f"beam {settings.whisper_beam_size}, {settings.whisper_cpu_threads} CPU threads; "
+        f"beam {settings.whisper_beam_size}, {settings.whisper_cpu_threads} CPU threads, "
+        f"{'window trimmed to the speech' if settings.whisper_trim_window else 'full window'}; "
         f"load + verify {load_s:.2f} s."
     )
     print("Only jfk.flac is real speech. **All other audio is synthetic espeak-ng speech.**\n")

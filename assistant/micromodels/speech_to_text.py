@@ -75,16 +75,40 @@ def script_fits(text: str, language: Lang) -> bool:
     return arabic * 2 > len(letters)
 
 
+# Whisper reads a 30 s window (3,000 mel frames) whatever the audio's length; faster-whisper
+# pads a short answer with zero frames up to it, and on 2 cores the encoder then spends ~1 s on
+# padding. CTranslate2's encoder takes fewer frames (whisper.cpp's --audio-ctx does the same),
+# so the padding is cut to the speech plus a margin. bench/asr.py measures both ways.
+_FRAMES_PER_WINDOW = 3000
+_MARGIN_FRAMES = 100  # 1 s of the original padding kept after the last speech frame
+_FRAME_STEP = 100  # window lengths rounded up to whole seconds, so few distinct shapes
+_MIN_FRAMES = 500
+
+
+def trimmed_window(features: Any) -> Any:
+    """``features`` (n_mels x 3000, zero-padded by faster-whisper) without most of the padding."""
+    import numpy as np
+
+    if features.shape[-1] != _FRAMES_PER_WINDOW:
+        return features
+    voiced = np.flatnonzero(np.any(features != 0, axis=-2).reshape(-1))
+    end = int(voiced[-1]) + 1 if voiced.size else 0
+    frames = -(-(end + _MARGIN_FRAMES) // _FRAME_STEP) * _FRAME_STEP
+    frames = min(_FRAMES_PER_WINDOW, max(_MIN_FRAMES, frames))
+    return np.ascontiguousarray(features[..., :frames]) if frames < features.shape[-1] else features
+
+
 class _EncoderTap:
     """Keeps the first encoder output of a call, so the language probabilities come from the
-    window that was decoded instead of from a second encoder pass."""
+    window that was decoded instead of from a second encoder pass; trims the window's zero
+    padding when ``trim`` is set."""
 
-    def __init__(self, whisper: Any) -> None:
+    def __init__(self, whisper: Any, trim: bool) -> None:
         self.first: Any = None
         original = whisper.encode
 
         def encode(features: Any) -> Any:
-            output = original(features)
+            output = original(trimmed_window(features) if trim else features)
             if self.first is None:
                 self.first = output
             return output
@@ -132,7 +156,7 @@ class SpeechToText:
             compute_type="int8",
             cpu_threads=self.settings.whisper_cpu_threads,
         )
-        self._tap = _EncoderTap(self._whisper)
+        self._tap = _EncoderTap(self._whisper, trim=self.settings.whisper_trim_window)
         self.source = resolved.source
         self.sha256 = sha or ""
         self.version = f"faster-whisper-{_engine_version()}-int8:sha256-{self.sha256}"
