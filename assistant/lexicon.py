@@ -32,7 +32,10 @@ P = TypeVar("P")
 GAP = "..."
 MAX_GAP_WORDS = 3
 # Sentence boundaries: a scope or a phrase never crosses them.
-BOUNDARIES = frozenset({".", "!", "?", ";", "\n", "۔"})
+BOUNDARIES = frozenset({".", "!", "?", ";", "\n", "۔", "؟", "؛"})
+# A backward scope ("..., my mother") also stops at a clause comma: what came before the
+# comma was said of someone else only if a trigger in its own clause says so.
+CLAUSE_BREAKS = frozenset({",", "،"})
 _TOKEN = re.compile(r"\n|\d+(?:\.\d+)?|[^\W\d_]+|[^\w\s]|_")
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل")
 _EXTRA_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u200c": None, "\u200d": None})

@@ -194,6 +194,66 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "stroke_sudden_numbness": (
+        "stroke_signs",
+        {
+            "en": (
+                "My hand suddenly went numb",
+                "No sudden numbness",
+                "My aunt had sudden numbness last year",
+            ),
+            "ar": (
+                "فجأة صار عندي تنميل في يدي",
+                "ما صار عندي تنميل فجأة",
+                "عمتي صار عندها تنميل فجأة السنة الماضية",
+            ),
+            "ur": (
+                "اچانک پاؤں سن ہو گیا",
+                "اچانک کوئی سن پن نہیں ہوا",
+                "میری خالہ کو پچھلے سال اچانک سن پن ہوا تھا",
+            ),
+        },
+    ),
+    "headache_worst_ever": (
+        "thunderclap_headache",
+        {
+            "en": (
+                "My headache is the worst I've ever had",
+                "I don't have a headache, nothing like the worst I've ever had",
+                "My uncle had the worst headache of his life last year",
+            ),
+            "ar": (
+                "عندي صداع بحياتي ما حسيت هيك",
+                "ما عندي صداع أبداً",
+                "خالي كان عنده صداع بحياتي ما حس هيك السنة الماضية",
+            ),
+            "ur": (
+                "سر میں درد ہے، ایسا پہلے کبھی نہیں ہوا",
+                "سر میں کوئی درد نہیں ہے",
+                "میرے ماموں کو پچھلے سال سر میں درد ہوا تھا، ایسا پہلے کبھی نہیں ہوا تھا",
+            ),
+        },
+    ),
+    "vomit_is_blood": (
+        "vomiting_blood",
+        {
+            "en": (
+                "I was sick and it was all blood",
+                "I have not been sick and there was no blood",
+                "My brother was sick and it was all blood last year",
+            ),
+            "ar": (
+                "رجعت وكان كله دم",
+                "ما رجعت وما في دم",
+                "أخوي رجع وكان كله دم السنة الماضية",
+            ),
+            "ur": (
+                "الٹی ہوئی اور خون ہی خون تھا",
+                "الٹی نہیں ہوئی اور خون بھی نہیں",
+                "میرے بھائی کو پچھلے سال الٹی ہوئی تھی اور خون ہی خون تھا",
+            ),
+        },
+    ),
     "breathing_severe": (
         "severe_breathing_difficulty",
         {

@@ -17,6 +17,7 @@ from typing import Literal
 from assistant.errors import ConfigError
 from assistant.lexicon import (
     BOUNDARIES,
+    CLAUSE_BREAKS,
     GAP,
     Doc,
     Match,
@@ -230,6 +231,7 @@ class ContextModel:
                 while (
                     start > 0
                     and tokens[start - 1].text not in BOUNDARIES
+                    and tokens[start - 1].text not in CLAUSE_BREAKS
                     and start not in stop_ends
                 ):
                     if tokens[start - 1].is_word:

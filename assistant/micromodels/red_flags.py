@@ -170,27 +170,26 @@ class RedFlagScreen:
             raise RuntimeError("red-flag screen used before warm_up")
         evidence: dict[str, list[str]] = {}
         for f in findings:
-            if not f.present or f.context != "current":
-                continue
-            evidence.setdefault(f.code, []).append(f.evidence)
-            if f.character:
-                evidence.setdefault(f"character_{f.character}", []).append(f.evidence)
-            if f.onset:
-                evidence.setdefault(f"onset_{f.onset}", []).append(f.evidence)
-            for symbol, floor in SEVERITY_SYMBOLS.items():
-                if f.severity is not None and f.severity >= floor:
-                    evidence.setdefault(f"{f.code}_{symbol}", []).append(f.evidence)
+            if f.present and f.context == "current":
+                _add_finding(evidence, f)
+        said_of_others: dict[str, list[str]] = {}
         for m in self.matcher.find(doc):
             categories = context.categories(m.start, m.end)
             if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
-                categories = categories & {"NEGATED", "HYPOTHETICAL"}
-            if categories or context.negated_in_gap(doc, m.start, m.end, m.phrase):
+                categories = categories & {"NEGATED", "HYPOTHETICAL", "HISTORICAL"}
+            if context.negated_in_gap(doc, m.start, m.end, m.phrase):
                 continue
-            evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
+            if categories == {"FAMILY"}:  # "my sister says it's the worst headache"
+                said_of_others.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
+            elif not categories:
+                evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
         if "acute_now" in evidence:
+            # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
                 if f.present and f.context == "family" and f.code in self._rules.acute_in_others:
-                    evidence.setdefault(f.code, []).append(f.evidence)
+                    _add_finding(evidence, f)
+            for symbol, pieces in said_of_others.items():
+                evidence.setdefault(symbol, []).extend(pieces)
         raised: dict[str, RedFlag] = {}
         for rule in self._rules.rules:
             if rule.flag in raised:
@@ -208,3 +207,15 @@ class RedFlagScreen:
             label, level = self._rules.flags[rule.flag]
             raised[rule.flag] = RedFlag(rule.flag, label, " … ".join(words), rule.id, level)
         return list(raised.values())
+
+
+def _add_finding(evidence: dict[str, list[str]], f: Finding) -> None:
+    """The finding's concept id, and its character, onset and severity band as symbols."""
+    evidence.setdefault(f.code, []).append(f.evidence)
+    if f.character:
+        evidence.setdefault(f"character_{f.character}", []).append(f.evidence)
+    if f.onset:
+        evidence.setdefault(f"onset_{f.onset}", []).append(f.evidence)
+    for symbol, floor in SEVERITY_SYMBOLS.items():
+        if f.severity is not None and f.severity >= floor:
+            evidence.setdefault(f"{f.code}_{symbol}", []).append(f.evidence)
