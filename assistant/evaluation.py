@@ -207,7 +207,9 @@ def _versions(analyzer: object) -> dict[str, str]:
 
 def _real_analyzer(settings: Settings) -> Analyzer:
     module = importlib.import_module("assistant.understanding")
-    analyzer: Analyzer = module.Understanding(settings.knowledge_dir)
+    analyzer: Analyzer = module.Understanding(
+        settings.knowledge_dir, cache_dir=settings.data_dir / "cache"
+    )
     warm_up = getattr(analyzer, "warm_up", None)
     if callable(warm_up):
         warm_up()

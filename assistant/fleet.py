@@ -72,12 +72,13 @@ class Fleet:
         return {self.answer_parser.name: self.answer_parser.version, **self.understanding.versions}
 
 
-def build_fleet(knowledge_dir: Path) -> Fleet:
-    """The real fleet, loaded from the knowledge folder (validated on load)."""
+def build_fleet(knowledge_dir: Path, cache_dir: Path | None = None) -> Fleet:
+    """The real fleet, loaded from the knowledge folder (validated on load); ``cache_dir``
+    keeps computed example vectors between runs."""
     from assistant.micromodels.answer_parser import AnswerParser
     from assistant.understanding import Understanding as RealUnderstanding
 
     return Fleet(
         answer_parser=AnswerParser(knowledge_dir),
-        understanding=RealUnderstanding(knowledge_dir),
+        understanding=RealUnderstanding(knowledge_dir, cache_dir=cache_dir),
     )

@@ -179,7 +179,11 @@ class Services:
             Messages.load(settings.knowledge_dir / "ui.yaml", ambulance=settings.ambulance_number),
             self.persona,
         )
-        self.fleet = fleet if fleet is not None else build_fleet(settings.knowledge_dir)
+        self.fleet = (
+            fleet
+            if fleet is not None
+            else build_fleet(settings.knowledge_dir, settings.data_dir / "cache")
+        )
         self.store = Store(settings.resolved_database_url)
         self.store.create_schema()
         self.interview = Interview(self.questionnaire)

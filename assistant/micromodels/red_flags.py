@@ -152,6 +152,14 @@ class RedFlagScreen:
         if self.matcher is None:
             self.matcher = PhraseMatcher(self._rules.cues, fuzzy=False)
 
+    def flag(self, code: str) -> tuple[str, TriageLevel]:
+        """The English label and triage level of a flag code of knowledge/red_flags.yaml."""
+        return self._rules.flags[code]
+
+    @property
+    def flag_codes(self) -> frozenset[str]:
+        return frozenset(self._rules.flags)
+
     def run(
         self, doc: Doc, findings: Sequence[Finding], context: ContextMap = EMPTY_CONTEXT
     ) -> Result[list[RedFlag]]:

