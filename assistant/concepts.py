@@ -102,6 +102,8 @@ class RedFlag:
     evidence: str
     rule: str
     level: TriageLevel = "emergency"
+    model: str = "red_flags"  # the micro-model that raised it
+    confidence: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,7 +8,7 @@ Everything the turn produced is committed in one transaction before the reply is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
@@ -531,9 +531,8 @@ class Coordinator:
             )
         if pack is not None:
             extra, failed = self._protocol_flags(pack, text, lang, traces)
-            versions_rf = versions.get("red_flags", "")
             for flag in extra:
-                new_facts.append(_red_flag_fact(flag, analysis.language, versions_rf, item.link_id))
+                new_facts.append(_red_flag_fact(flag, analysis.language, versions, item.link_id))
             analysis.red_flags.extend(extra)
             analysis.escalated = analysis.escalated or failed
         if protocol_fact is not None:
@@ -767,9 +766,7 @@ class Coordinator:
                 )
             )
         for flag in analysis.red_flags:
-            facts.append(
-                _red_flag_fact(flag, analysis.language, versions.get("red_flags", ""), item.link_id)
-            )
+            facts.append(_red_flag_fact(flag, analysis.language, versions, item.link_id))
         return facts
 
     def _derived_slots(
@@ -837,7 +834,7 @@ class Coordinator:
                     "emergency",
                 )
             )
-            new_facts.append(_red_flag_fact(flags[-1], analysis.language, "", item.link_id))
+            new_facts.append(_red_flag_fact(flags[-1], analysis.language, {}, item.link_id))
         findings = [f for f in analysis.findings if f.context == "current"]
         decision = self.fleet.understanding.triage(findings, flags, known_from(facts_before).age)
         traces.append(decision.trace)
@@ -978,7 +975,9 @@ def _finding_fact(
     )
 
 
-def _red_flag_fact(flag: RedFlag, language: str, version: str, link_id: str) -> NewFact:
+def _red_flag_fact(
+    flag: RedFlag, language: str, versions: Mapping[str, str], link_id: str
+) -> NewFact:
     return NewFact(
         kind="red_flag",
         key=flag.code,
@@ -988,8 +987,8 @@ def _red_flag_fact(flag: RedFlag, language: str, version: str, link_id: str) -> 
         evidence=flag.evidence,
         evidence_language=language,
         source="model",
-        model="red_flags",
-        version=version,
-        confidence=1.0,
+        model=flag.model,
+        version=versions.get(flag.model, ""),
+        confidence=flag.confidence,
         link_id=link_id,
     )

@@ -301,3 +301,28 @@ def test_a_yes_no_follow_up_on_a_symptom_already_named_or_denied_is_not_asked(
         f for f in services.store.facts(view.intake_id) if f.kind == "finding" and f.key == "fever"
     ]
     assert fever and fever[0].present == ("no fever" not in complaint)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        ("en", "he's throwing up stuff that looks like coffee grounds", "gi_bleeding"),
+        ("ar", "بلعت كل حبوب المنوم اللي عندي", "suicide_risk"),
+    ],
+)
+def test_an_emergency_only_resemblance_catches_stops_the_interview(
+    services: Services, lang: Lang, text: str, flag: str
+) -> None:
+    coordinator = services.coordinator
+    view = coordinator.start(lang)
+    view = coordinator.answer(view.intake_id, "age", "45")
+    view = coordinator.answer(view.intake_id, "sex", "male")
+    view = coordinator.answer(view.intake_id, "chief_complaint", text)
+    assert view.status == "emergency"
+    assert view.question is None
+    flags = [f for f in services.store.facts(view.intake_id) if f.kind == "red_flag"]
+    assert [f.key for f in flags] == [flag]
+    assert flags[0].value["rule"].startswith("similar_to:")
+    assert flags[0].model == "red_flag_similarity"
+    intake = services.store.get_intake(view.intake_id)
+    assert intake.triage_level in ("emergency", "emergency_ambulance")

@@ -198,7 +198,9 @@ class RedFlagSimilarity:
             if example is not None and example.flag is not None and close:
                 label, level = self._flag_info(example.flag)
                 rule = f"similar_to:{example.id}"
-                flags.append(RedFlag(example.flag, label, cleaned, rule, level))
+                flags.append(
+                    RedFlag(example.flag, label, cleaned, rule, level, self.name, round(score, 4))
+                )
         except Exception:  # fail closed: a screen that cannot answer escalates
             return Result(
                 [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
