@@ -36,32 +36,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from assistant.eval_scoring import BY_TAG, RED_FLAG_CATEGORIES, Score, ratio, score_row
 from bench._common import (
     GOLD_DIR,
-    RED_FLAG_CATEGORIES,
     Analyzer,
-    canonical_drug,
-    duration_hours,
-    finding_label,
     fmt,
-    frequency_key,
-    is_current,
     load_fleet,
     markdown_table,
     percentile,
-    ratio,
-    red_flag_category,
-    same_dose,
-    same_substance,
     timed_analyze,
 )
 
@@ -77,181 +65,11 @@ ALL_TITLES = {
     "test": TITLES["test"],
 }
 FLEET_LANGUAGE = {"en": "en", "ar": "ar", "ur": "ur", "ur-Latn": "ur"}
-BY_TAG = ("negation", "dialect", "misspelling", "indic_digits", "mixed_language", "near_miss")
 
 
 def load_cohort(cohort: str, split: str = "dev") -> list[dict[str, Any]]:
     path = GOLD_DIR / cohort / SPLITS[split][0]
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-@dataclass
-class Score:
-    n: int = 0
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    neg: list[bool] = field(default_factory=list)
-    dur: list[bool] = field(default_factory=list)
-    sev: list[bool] = field(default_factory=list)
-    med_gold: int = 0
-    med_hit: int = 0
-    med_pred: int = 0
-    med_pred_hit: int = 0
-    dose: list[bool] = field(default_factory=list)
-    freq: list[bool] = field(default_factory=list)
-    allergy_gold: int = 0
-    allergy_hit: int = 0
-    allergy_pred: int = 0
-    allergy_pred_hit: int = 0
-    nka: list[bool] = field(default_factory=list)
-    rf_pos: int = 0
-    rf_tp: int = 0
-    rf_neg: int = 0
-    rf_tn: int = 0
-    near_miss: list[bool] = field(default_factory=list)
-    category_gold: Counter[str] = field(default_factory=Counter)
-    category_hit: Counter[str] = field(default_factory=Counter)
-    tag_gold: Counter[str] = field(default_factory=Counter)
-    tag_hit: Counter[str] = field(default_factory=Counter)
-    unmapped: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    latency_ms: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-def score_row(row: dict[str, Any], out: dict[str, Any], score: Score) -> list[str]:
-    """Add one utterance to ``score``; return what went wrong, one line each."""
-    problems: list[str] = []
-    gold_findings = {f["label"]: f for f in row["findings"]}
-    predicted: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for finding in out.get("findings") or []:
-        if is_current(finding):
-            predicted[finding_label(finding, gold_findings)].append(finding)
-    gold_pairs = {(label, f["present"]) for label, f in gold_findings.items()}
-    pred_pairs = {
-        (label, bool(f.get("present", True))) for label, fs in predicted.items() for f in fs
-    }
-    tp = gold_pairs & pred_pairs
-    score.tp += len(tp)
-    score.fp += len(pred_pairs - gold_pairs)
-    score.fn += len(gold_pairs - pred_pairs)
-    for tag in row["tags"]:
-        if tag in BY_TAG:
-            score.tag_gold[tag] += len(gold_pairs)
-            score.tag_hit[tag] += len(tp)
-    for label, present in sorted(gold_pairs - pred_pairs):
-        problems.append(f"missed finding: {label}{'' if present else ' (absent)'}")
-    for label, present in sorted(pred_pairs - gold_pairs):
-        problems.append(f"extra finding: {label}{'' if present else ' (absent)'}")
-
-    for label, gold in gold_findings.items():
-        fleet = predicted.get(label, [])
-        polarities = {bool(f.get("present", True)) for f in fleet}
-        if fleet and (not gold["present"] or False in polarities):
-            score.neg.append(polarities == {gold["present"]})
-        same = [f for f in fleet if bool(f.get("present", True)) == gold["present"]]
-        if not same:
-            continue
-        if gold["duration"]:
-            want = duration_hours(gold["duration"])
-            got = [duration_hours(f.get("duration")) for f in same]
-            ok = any(g is not None and want is not None and math.isclose(g, want) for g in got)
-            score.dur.append(ok)
-            if not ok:
-                problems.append(
-                    f"duration of {label}: gold {gold['duration']}, "
-                    f"fleet {[f.get('duration') for f in same]}"
-                )
-        if gold["severity"] is not None:
-            ok = any(f.get("severity") == gold["severity"] for f in same)
-            score.sev.append(ok)
-            if not ok:
-                problems.append(
-                    f"severity of {label}: gold {gold['severity']}, "
-                    f"fleet {[f.get('severity') for f in same]}"
-                )
-
-    fleet_meds = out.get("medications") or []
-    matched_pred: set[int] = set()
-    for med in row["medications"]:
-        score.med_gold += 1
-        generic = canonical_drug(med["label"])
-        hits = [
-            i
-            for i, m in enumerate(fleet_meds)
-            if canonical_drug(str(m.get("label") or "")) == generic
-        ]
-        if not hits:
-            problems.append(f"missed medication: {med['label']}")
-            continue
-        score.med_hit += 1
-        matched_pred.update(hits)
-        got = fleet_meds[hits[0]]
-        if med["dose"]:
-            ok = same_dose(med["dose"], got.get("dose"))
-            score.dose.append(ok)
-            if not ok:
-                problems.append(
-                    f"dose of {med['label']}: gold {med['dose']!r}, fleet {got.get('dose')!r}"
-                )
-        if med["frequency"]:
-            ok = frequency_key(med["frequency"]) == frequency_key(got.get("frequency"))
-            score.freq.append(ok)
-            if not ok:
-                problems.append(
-                    f"frequency of {med['label']}: gold {med['frequency']!r}, "
-                    f"fleet {got.get('frequency')!r}"
-                )
-    score.med_pred += len(fleet_meds)
-    score.med_pred_hit += len(matched_pred)
-    for i, m in enumerate(fleet_meds):
-        if i not in matched_pred:
-            problems.append(f"extra medication: {m.get('label')}")
-
-    fleet_allergies = [str(a.get("substance") or "") for a in out.get("allergies") or []]
-    matched_allergy: set[int] = set()
-    for allergy in row["allergies"]:
-        score.allergy_gold += 1
-        hits = [i for i, s in enumerate(fleet_allergies) if same_substance(allergy["substance"], s)]
-        if hits:
-            score.allergy_hit += 1
-            matched_allergy.update(hits)
-        else:
-            problems.append(f"missed allergy: {allergy['substance']}")
-    score.allergy_pred += len(fleet_allergies)
-    score.allergy_pred_hit += len(matched_allergy)
-    fleet_nka = bool(out.get("no_known_allergies"))
-    if "allergy" in row["tags"] or fleet_nka:
-        score.nka.append(fleet_nka == row["no_known_allergies"])
-        if fleet_nka != row["no_known_allergies"]:
-            problems.append(
-                f"no_known_allergies: gold {row['no_known_allergies']}, fleet {fleet_nka}"
-            )
-
-    flags = out.get("red_flags") or []
-    categories = set()
-    for flag in flags:
-        category = red_flag_category(str(flag.get("code") or ""), str(flag.get("label") or ""))
-        if category is None:
-            score.unmapped[str(flag.get("code"))] += 1
-        else:
-            categories.add(category)
-    if row["red_flags"]:
-        score.rf_pos += 1
-        score.rf_tp += bool(flags)
-        for category in row["red_flags"]:
-            score.category_gold[category] += 1
-            score.category_hit[category] += category in categories
-    else:
-        score.rf_neg += 1
-        score.rf_tn += not flags
-    if "near_miss" in row["tags"]:
-        score.near_miss.append(not flags)
-    if set(row["red_flags"]) != categories or (bool(row["red_flags"]) != bool(flags)):
-        codes = [str(f.get("code")) for f in flags]
-        problems.append(f"red flags: gold {row['red_flags']}, fleet {sorted(categories)} {codes}")
-    return problems
 
 
 def evaluate(fleet: Analyzer, cohort: str, split: str = "dev") -> Score:

@@ -34,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from assistant.eval_scoring import ratio
 from bench._common import (
     SHARED_DATA,
     Analyzer,
@@ -41,7 +42,6 @@ from bench._common import (
     load_fleet,
     markdown_table,
     percentile,
-    ratio,
 )
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, Score, load_cohort, score_row
 

@@ -52,15 +52,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from assistant.eval_scoring import canonical_drug, ratio
 from bench._common import (
     SHARED_DATA,
     Analyzer,
-    canonical_drug,
     fmt,
     load_fleet,
     markdown_table,
     percentile,
-    ratio,
     timed_analyze,
 )
 
