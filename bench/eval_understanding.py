@@ -28,7 +28,7 @@ What the figures mean (all micro-averaged over a cohort):
 - RF sens / spec: per utterance, any gold red flag vs any fleet red flag. near-miss spec: the
   share of near misses (a denied, family, past or mild red-flag word) with no fleet red flag.
   Per category: a gold category counts as found when some fleet flag maps to it through
-  ``red_flag_category`` (prefix/alias table in bench/_common.py).
+  ``red_flag_category`` (prefix/alias table in assistant/eval_scoring.py).
 - latency: wall time of analyze_json per utterance after one warm-up call, in ms.
 """
 
