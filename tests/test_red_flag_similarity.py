@@ -207,3 +207,18 @@ def test_the_example_vectors_are_kept_between_runs(tmp_path: Path) -> None:
         delattr(embedder, "embed_queries")
     assert calls == []  # loaded from the file, not embedded again
     assert [f.code for f in analysis.red_flags] == ["gi_bleeding"]
+
+
+def test_no_held_out_utterance_is_an_example() -> None:
+    """The held-out split measures this model: none of its lines may be one of its examples."""
+    u = Understanding(KNOWLEDGE)
+    examples = load_examples(KNOWLEDGE / EXAMPLES_FILE, u.fleet.red_flags.flag_codes)
+    known = {" ".join(e.text.split()).casefold() for e in examples}
+    held_out = [
+        json.loads(line)["text"]
+        for path in sorted((KNOWLEDGE.parent / "tests" / "data").glob("*/understanding_test.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(held_out) >= 240
+    assert not [t for t in held_out if " ".join(t.split()).casefold() in known]
