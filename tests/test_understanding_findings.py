@@ -140,13 +140,6 @@ PARAMS = [(code, lang, pair) for code, by_lang in CASES.items() for lang, pair i
 IDS = [f"{code}-{lang}" for code, lang, _ in PARAMS]
 
 
-@pytest.fixture(scope="module")
-def understanding() -> Understanding:
-    u = Understanding(KNOWLEDGE)
-    u.warm_up()
-    return u
-
-
 def _current(u: Understanding, text: str, lang: str | None = None) -> list[Finding]:
     session = lang.split("-")[0] if lang else None
     analysis, _ = u.analyze(text, session)  # type: ignore[arg-type]

