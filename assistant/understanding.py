@@ -31,7 +31,7 @@ from assistant.text import clean_input
 
 T = TypeVar("T")
 # Context that resemblance to an example cannot read: the rules alone decide such sentences.
-_QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
+QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +145,7 @@ class Understanding:
         flags = list(screened.value)
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
-            qualified = any(s.category in _QUALIFIERS for s in ctx.scopes)
+            qualified = any(s.category in QUALIFIERS for s in ctx.scopes)
             resembles = f.red_flag_similarity.run(cleaned, qualified)
             traces.append(resembles.trace)
             flags = list(resembles.value)
