@@ -130,21 +130,21 @@ def _rewrite(kb: Path, change: dict[str, object], index: int = 0) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "line", "message"),
     [
-        ({"flag": "broken_leg"}, "not a flag of red_flags.yaml"),
-        ({"text": "  "}, "text must be a non-empty string"),
-        ({"language": "fr"}, "language must be one of"),
-        ({"id": "en-002"}, "id must be a unique"),
-        ({"colour": "red"}, "expected exactly the keys"),
+        ({"flag": "broken_leg"}, 1, "not a flag of red_flags.yaml"),
+        ({"text": "  "}, 1, "text must be a non-empty string"),
+        ({"language": "fr"}, 1, "language must be one of"),
+        ({"id": "en-002"}, 2, "id must be a unique"),  # line 2 is the real en-002
+        ({"colour": "red"}, 1, "expected exactly the keys"),
     ],
 )
 def test_a_bad_examples_file_is_refused_with_the_line(
-    tmp_path: Path, change: dict[str, object], message: str
+    tmp_path: Path, change: dict[str, object], line: int, message: str
 ) -> None:
     kb = _copy(tmp_path)
     _rewrite(kb, change)
-    with pytest.raises(ConfigError, match=rf"{EXAMPLES_FILE}:\d+: .*{message}"):
+    with pytest.raises(ConfigError, match=rf"{EXAMPLES_FILE}:{line}: .*{message}"):
         Understanding(kb)
 
 
