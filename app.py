@@ -747,14 +747,34 @@ def build_app(services: Services) -> gr.Blocks:
                         file_types=[".pdf", ".docx", ".md", ".txt", ".csv", ".yaml", ".yml",
                                     ".json"],
                         label="Documents (PDF, DOCX, Markdown, text, CSV) or protocol packs",
+                        elem_id="knowledge-files",
                     )  # fmt: skip
                     with gr.Column():
-                        k_upload = gr.Button("Upload and index", variant="primary")
+                        # Enabled once the browser has sent the files: a click while they are
+                        # still on their way would index nothing and say nothing.
+                        k_upload = gr.Button(
+                            "Upload and index",
+                            variant="primary",
+                            interactive=False,
+                            elem_id="knowledge-upload",
+                        )
                         k_reindex = gr.Button("Re-index everything")
                         k_id = gr.Textbox(label="ID to delete")
                         k_delete = gr.Button("Delete", variant="stop")
-                k_report = gr.Markdown()
-                k_list = gr.Dataframe(headers=list(KNOWLEDGE_HEADERS), interactive=False, wrap=True)
+                k_report = gr.Markdown(elem_id="knowledge-report")
+                k_list = gr.Dataframe(
+                    headers=list(KNOWLEDGE_HEADERS),
+                    interactive=False,
+                    wrap=True,
+                    elem_id="knowledge-list",
+                )
+                k_files.change(
+                    lambda files: gr.Button(interactive=bool(files)),
+                    [k_files],
+                    [k_upload],
+                    queue=False,
+                    api_visibility="private",
+                )
                 k_upload.click(
                     staff.knowledge_upload,
                     [who_a, k_files],

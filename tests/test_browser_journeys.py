@@ -398,19 +398,23 @@ def test_d_admin_sees_the_questionnaire_and_model_versions(app: RunningApp, page
 
 def test_e_admin_uploads_a_knowledge_document(app: RunningApp, page: Page, tmp_path: Path) -> None:
     panel = _staff_tab(page, app, "Admin", ADMIN)
-    # Every gr.Dataframe carries a hidden CSV import input; a knowledge upload is any other.
-    upload = panel.locator('input[type="file"]:not([accept=".csv, .tsv"])')
-    if upload.count() == 0:
-        pytest.skip("knowledge upload UI not present")
     document = tmp_path / "fever-advice-protocol.md"
     document.write_text(
         "# Fever in adults\n\nAdvise fluids and rest; see a doctor if fever lasts more than "
         "three days or with a stiff neck.\n",
         encoding="utf-8",
     )
-    upload.first.set_input_files(str(document))
-    go = panel.get_by_role("button", name=re.compile(r"upload|add|index|ingest", re.I))
-    if go.count():
-        go.first.click()
-    expect(panel).to_contain_text(document.name, timeout=60_000)
+    files = panel.locator("#knowledge-files")
+    go = panel.locator("#knowledge-upload")
+    expect(go).to_be_disabled()
+    files.locator('input[type="file"]').set_input_files(str(document))
+    # The browser sends the file to the server first; the button is enabled once it is there.
+    expect(go).to_be_enabled(timeout=60_000)
+    go.click()
+    report = panel.locator("#knowledge-report")
+    expect(report).to_contain_text(document.name, timeout=60_000)
+    expect(report).to_contain_text("1 loaded, 0 rejected")
+    expect(panel.locator("#knowledge-list")).to_contain_text("Fever in adults")
+    assert app.services.knowledge is not None
+    assert document.name in [s.filename for s in app.services.knowledge.sources()]
     save_screen(page, "e1-admin-knowledge-upload")
