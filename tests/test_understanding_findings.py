@@ -548,3 +548,31 @@ def test_a_relative_ill_now_is_the_patient(
 ) -> None:
     analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
     assert _one(analysis.findings, code).context == "current"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code", "severity"),
+    [
+        (
+            "en",
+            "my chest feels tight and the pain is going down my left arm, 8 out of 10",
+            "chest_pain",
+            8,
+        ),
+        ("en", "crampy tummy since yesterday, the pain is about 3 out of 10", "abdominal_pain", 3),
+        ("ur", "سینے پر بوجھ ہے، درد بائیں بازو میں جا رہا ہے", "chest_pain", None),
+    ],
+)
+def test_the_pain_spoken_of_again_is_the_located_one(
+    understanding: Understanding, lang: str, text: str, code: str, severity: int | None
+) -> None:
+    found = _current(understanding, text, lang)
+    assert [f.code for f in found if f.code in (code, "pain", "arm_pain")] == [code]
+    assert next(f for f in found if f.code == code).severity == severity
+
+
+def test_a_relatives_pain_keeps_its_severity_for_the_screen(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("ابو کہہ رہے ہیں سینے میں درد دس میں سے نو ہے", "ur")
+    relative = [f for f in analysis.findings if f.context == "family"]
+    assert [(f.code, f.severity) for f in relative] == [("chest_pain", 9)]
+    assert [f.code for f in analysis.red_flags] == ["cardiac_chest_pain"]

@@ -508,9 +508,13 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "I suddenly got a severe headache",
                 "I don't have a sudden severe headache",
-                "My sister suddenly got a severe headache",
+                "My sister had a sudden severe headache years ago",
             ),
-            "ar": ("فجأة جاني صداع شديد", "ما عندي صداع شديد فجأة", "أختي فجأة جاها صداع شديد"),
+            "ar": (
+                "فجأة جاني صداع شديد",
+                "ما عندي صداع شديد فجأة",
+                "أختي قبل سنين جاها صداع شديد فجأة",
+            ),
             "ur": (
                 "اچانک شدید سر درد ہوا",
                 "اچانک شدید سر درد نہیں ہوا",
@@ -675,6 +679,46 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
                 "سانس پھول رہا ہے، لیٹ بھی نہیں سکتا",
                 "سانس نہیں پھولتا اور لیٹنے میں کوئی مسئلہ نہیں",
                 "میرے دادا کا سانس پھولتا تھا اور وہ لیٹ نہیں سکتے تھے",
+            ),
+        },
+    ),
+    "orthopnoea": (
+        "severe_breathing_difficulty",
+        {
+            "en": (
+                "I have to prop myself up on 3 pillows to breathe at night",
+                "I don't need pillows to breathe, I sleep flat",
+                "My grandmother needed pillows to breathe years ago",
+            ),
+            "ar": (
+                "ما أقدر أتنفس وأنا نايم، لازم أحط ثلاث مخدات",
+                "ما عندي ضيق نفس، أنام عادي على ظهري",
+                "جدتي كانت ما تقدر تتنفس وهي نايمة، لازم تحط ثلاث مخدات",
+            ),
+            "ur": (
+                "لیٹ کر سانس نہیں آتی، تکیے لگا کر بیٹھ کر سونا پڑتا ہے",
+                "لیٹنے میں سانس کا کوئی مسئلہ نہیں، سیدھا سوتا ہوں",
+                "میری دادی کو لیٹ کر سانس نہیں آتی تھی",
+            ),
+        },
+    ),
+    "swelling_with_breathing": (
+        "anaphylaxis",
+        {
+            "en": (
+                "my lips are huge and I'm struggling to breathe",
+                "no swelling of my lips and no trouble breathing",
+                "my sister's lips swelled up and she couldn't breathe, years ago",
+            ),
+            "ar": (
+                "وجهي كله انتفخ وصرت أكتم",
+                "ما في انتفاخ في وجهي وما عندي ضيق نفس",
+                "أختي زمان وجهها انتفخ وصارت ما تقدر تتنفس",
+            ),
+            "ur": (
+                "ہونٹ سوج گئے ہیں اور سانس لینا مشکل ہو رہا ہے",
+                "ہونٹ نہیں سوجے اور سانس بھی ٹھیک ہے",
+                "میری بہن کے ہونٹ سوج گئے تھے اور سانس لینا مشکل تھا",
             ),
         },
     ),

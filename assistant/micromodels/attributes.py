@@ -171,7 +171,9 @@ class AttributeParser:
         language: str,
         pain_concepts: set[str],
     ) -> list[Finding]:
-        """Each current, affirmed finding with the attributes said in its sentence."""
+        """Each affirmed finding, the patient's or a relative's, with the attributes said in its
+        sentence (a caregiver's "his chest pain is 9 out of 10" is read for the red-flag screen;
+        past, denied and hypothetical findings get none)."""
         durations = self.durations(doc)
         severities = self.severities(doc)
         characters = [(m.payload, Span(m.start, m.end)) for m in self.characters.find(doc)]
@@ -179,7 +181,7 @@ class AttributeParser:
         side = DURATION_SIDE.get(language, "after")
         out: list[Finding] = []
         for finding, span in spans:
-            if not finding.present or finding.context != "current":
+            if not finding.present or finding.context not in ("current", "family"):
                 out.append(finding)
                 continue
             sentence = doc.tokens[span.start].sentence

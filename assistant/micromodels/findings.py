@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from assistant.concepts import Finding, FindingContext
 from assistant.lexicon import (
@@ -187,7 +187,8 @@ class FindingsModel:
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)
         results = _bleeding_in_pregnancy(results, self.vocab.concepts["vaginal_bleeding"].label)
-        return _dedupe(self.attributes.attach(doc, results, language, self._pain_concepts))
+        found = _dedupe(self.attributes.attach(doc, results, language, self._pain_concepts))
+        return _fold_generic_pain(found, self._pain_concepts)
 
 
 def _joined(doc: Doc, near: list[Match[str]]) -> list[Match[str]]:
@@ -232,6 +233,40 @@ def _covered(m: Match[str], explicit: list[Match[str]]) -> bool:
 def _word_gap(doc: Doc, a: Match[str], b: Match[str]) -> int:
     lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
     return doc.words_between(lo, hi) if lo < hi else 0
+
+
+# Pain said to spread from the chest into the arm is the chest pain's radiation, not arm pain.
+_RADIATION_OF: Final = {"arm_pain": "chest_pain"}
+
+
+def _fold_generic_pain(items: list[Finding], pain_concepts: set[str]) -> list[Finding]:
+    """One pain, not two: "my chest is tight ... the pain is going down my arm" or "crampy
+    tummy ..., pain's about 3 out of 10" name a located pain and then "the pain"; the
+    unlocated "pain" adds nothing but its severity, duration or character, which the located
+    pain takes when it has none of its own. A denied or a relative's pain folds only into a
+    located pain with the same standing."""
+    hosts: dict[tuple[bool, str], int] = {}
+    for index, f in enumerate(items):
+        if f.code in pain_concepts and f.code != "pain" and f.code not in _RADIATION_OF:
+            hosts.setdefault((f.present, f.context), index)
+    out = list(items)
+    dropped: set[int] = set()
+    for index, f in enumerate(items):
+        key = (f.present, f.context)
+        anchor = _RADIATION_OF.get(f.code)
+        if anchor and any(g.code == anchor and (g.present, g.context) == key for g in items):
+            dropped.add(index)
+        elif f.code == "pain" and key in hosts:
+            host = out[hosts[key]]
+            out[hosts[key]] = replace(
+                host,
+                duration=host.duration or f.duration,
+                severity=host.severity if host.severity is not None else f.severity,
+                character=host.character or f.character,
+                onset=host.onset or f.onset,
+            )
+            dropped.add(index)
+    return [f for index, f in enumerate(out) if index not in dropped]
 
 
 def _dedupe(items: list[Finding]) -> list[Finding]:
