@@ -34,6 +34,16 @@ T = TypeVar("T")
 QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
 
 
+def resemblance_blind(context: ContextMap, findings: Sequence[Finding]) -> bool:
+    """True when a sentence is beyond what resemblance can read: a denial, a relative, the past
+    or a hypothetical anywhere in it ("I don't need pillows to breathe" reads like orthopnoea).
+    Words that only sound like a denial ("bleeding that won't stop", "a rash that doesn't
+    fade") are the context model's pseudo-triggers and open no scope."""
+    if any(s.category in QUALIFIERS for s in context.scopes):
+        return True
+    return any(not f.present or f.context != "current" for f in findings)
+
+
 @dataclass(frozen=True, slots=True)
 class Fleet:
     """The understanding micro-models, one field each."""
@@ -145,8 +155,8 @@ class Understanding:
         flags = list(screened.value)
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
-            qualified = any(s.category in QUALIFIERS for s in ctx.scopes)
-            resembles = f.red_flag_similarity.run(cleaned, qualified)
+            unreadable = resemblance_blind(ctx, findings or [])
+            resembles = f.red_flag_similarity.run(cleaned, unreadable)
             traces.append(resembles.trace)
             flags = list(resembles.value)
         blind = context is None or findings is None

