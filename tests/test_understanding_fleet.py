@@ -67,6 +67,14 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("میٹفارمن 500 ملی گرام دن میں دو بار", "metformin", "500 mg", "twice daily"),
         ("پیناڈول رات کو لیتا ہوں", "paracetamol", None, "at night"),
         ("main panadol din mein do baar leta hoon", "paracetamol", None, "twice daily"),
+        # A bare number after a medicine dosed in mg is milligrams; a small count before it
+        # is tablets; a number that starts a frequency is not a dose.
+        ("Glucophage 850 three times a day", "metformin", "850 mg", "three times daily"),
+        ("باخد بروفين ٤٠٠ تلات مرات في اليوم", "ibuprofen", "400 mg", None),
+        ("glucophage 1000 do dafa", "metformin", "1000 mg", "twice daily"),
+        ("took 2 Panadol this morning", "paracetamol", "2 tablets", None),
+        ("Panadol 2 times a day", "paracetamol", None, "twice daily"),
+        ("brufen 400 din me 2 bar", "ibuprofen", "400 mg", "twice daily"),
     ],
 )
 def test_medications(
@@ -132,6 +140,11 @@ def test_medications_not_taken_now_are_not_listed(understanding: Understanding, 
         ("عندي حساسية من الغبار", "dust", None),
         ("مجھے پینسلین سے الرجی ہے", "penicillin", None),
         ("mujhe anday se allergy hai", "eggs", None),
+        # Linked by "X makes my ... swell" wording; the general word for medicines or eating
+        # beside a named substance is not a second allergy.
+        ("disprin khane se mere hont sooj jate hain", "aspirin", "swelling"),
+        ("اموکسیسلین سے میری آنکھیں سوج جاتی ہیں", "amoxicillin", "swelling"),
+        ("sulfa wali dawaiyon se kharish aur soojan ho jati hai", "sulfa drugs", "itching"),
     ],
 )
 def test_allergies(
@@ -140,6 +153,11 @@ def test_allergies(
     analysis, _ = understanding.analyze(text)
     assert [(a.substance, a.reaction) for a in analysis.allergies] == [(substance, reaction)]
     assert analysis.no_known_allergies is False
+
+
+def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("khane ke baad pet mein halka sa dard, na ulti na dast")
+    assert analysis.allergies == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.concepts import Medication
+from assistant.errors import ConfigError
 from assistant.lexicon import (
     Doc,
     Match,
@@ -54,7 +55,10 @@ _KEYS = (
     "dose_units",
     "dual_dose_units",
     "frequencies",
+    "bare_number_unit",
 )
+# "took 2 Panadol": a small count just before a tablet medicine is how many tablets.
+MAX_TABLET_COUNT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,8 @@ class MedicationsModel:
         self._generic: list[tuple[str, str]] = []
         self._units: list[tuple[str, tuple[str, int]]] = []
         self._freqs: list[tuple[str, str]] = []
+        # medication id -> the unit of a bare number after its name ("Glucophage 850": mg)
+        self._bare_unit: dict[str, str] = {}
         paths = [self.vocab.path]
         for _lang, path in language_files(knowledge_dir, "medications"):
             paths.append(path)
@@ -105,6 +111,14 @@ class MedicationsModel:
             self._freqs += entries_from_table(
                 phrase_table(data.get("frequencies", {}), "frequencies", path, FREQUENCIES)
             )
+            bare = check_mapping(
+                data.get("bare_number_unit") or {}, "bare_number_unit", path, allowed=DOSE_UNITS
+            )
+            for unit, ids in bare.items():
+                for med in str_list(ids, f"bare_number_unit.{unit}", path):
+                    if med not in self.vocab.medications:
+                        raise ConfigError(f"{path}: bare_number_unit.{unit}: unknown {med!r}")
+                    self._bare_unit[med] = unit
         self.version = f"lexicon-{sha256_of(paths)[:12]}"
         self._ready = False
 
@@ -136,7 +150,9 @@ class MedicationsModel:
                 continue
             seen.add(m.payload)
             label, _code = self.vocab.medications[m.payload]
-            dose = _attach(doc, m, names, doses)
+            bare = self._bare(doc, m, {f.start for f in freqs})
+            dose = _attach(doc, m, names, doses, before=False) or bare
+            dose = dose or _attach(doc, m, names, doses)
             freq = _attach(doc, m, names, [(f.payload, f.start, f.end) for f in freqs])
             picked = [x for x in (dose, freq) if x is not None]
             start = min([m.start] + [x[1] for x in picked])
@@ -161,6 +177,27 @@ class MedicationsModel:
                     inferred_none = True
         none_said = said_none or inferred_none
         return MedicationList(meds, none_said, inferred=none_said and not said_none)
+
+    def _bare(
+        self, doc: Doc, med: Match[str], frequency_starts: set[int]
+    ) -> tuple[str, int, int] | None:
+        """A number with no unit right after the name of a medicine always dosed in one unit
+        ("Glucophage 850", "بروفين ٤٠٠"), or a small count right before a tablet medicine
+        ("took 2 Panadol")."""
+        unit = self._bare_unit.get(med.payload)
+        if unit is None:
+            return None
+        if med.end < len(doc.tokens):
+            value = as_number(doc.tokens[med.end].text)
+            # "Panadol 2 times a day" counts doses, it does not weigh them.
+            if value is not None and value > 0 and med.end not in frequency_starts:
+                shown = int(value) if value.is_integer() else value
+                return (f"{shown} {unit}", med.end, med.end + 1)
+        if med.start > 0 and unit == "mg":
+            count = as_number(doc.tokens[med.start - 1].text)
+            if count is not None and count.is_integer() and 0 < count <= MAX_TABLET_COUNT:
+                return (f"{int(count)} tablets", med.start - 1, med.end)
+        return None
 
     def _doses(self, doc: Doc) -> list[tuple[str, int, int]]:
         out: list[tuple[str, int, int]] = []
@@ -190,9 +227,14 @@ def _merge_repeats(doc: Doc, names: list[Match[str]]) -> list[Match[str]]:
 
 
 def _attach(
-    doc: Doc, med: Match[str], names: list[Match[str]], items: list[tuple[str, int, int]]
+    doc: Doc,
+    med: Match[str],
+    names: list[Match[str]],
+    items: list[tuple[str, int, int]],
+    before: bool = True,
 ) -> tuple[str, int, int] | None:
-    """The item after this name (before the next name) in its sentence, else just before it."""
+    """The item after this name (before the next name) in its sentence, else (``before``) just
+    before it."""
     sentence = doc.tokens[med.start].sentence
     later = [n.start for n in names if n.start > med.start]
     limit = min(later) if later else len(doc.tokens)
@@ -200,7 +242,9 @@ def _attach(
     after = [x for x in same if med.end <= x[1] < limit]
     if after:
         return after[0]
+    if not before:
+        return None
     earlier = [n.end for n in names if n.end <= med.start]
     floor = max(earlier) if earlier else 0
-    before = [x for x in same if floor <= x[1] and x[2] <= med.start]
-    return before[-1] if before else None
+    preceding = [x for x in same if floor <= x[1] and x[2] <= med.start]
+    return preceding[-1] if preceding else None
