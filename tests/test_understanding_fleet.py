@@ -145,6 +145,13 @@ def test_medications_not_taken_now_are_not_listed(understanding: Understanding, 
         ("disprin khane se mere hont sooj jate hain", "aspirin", "swelling"),
         ("اموکسیسلین سے میری آنکھیں سوج جاتی ہیں", "amoxicillin", "swelling"),
         ("sulfa wali dawaiyon se kharish aur soojan ho jati hai", "sulfa drugs", "itching"),
+        # A named allergy beside "no allergy to medicines" stands; it is not "no known allergies".
+        (
+            "مونگ پھلی کھانے سے جسم پر خارش ہوتی ہے، دوائیوں سے کوئی الرجی نہیں",
+            "peanuts",
+            "itching",
+        ),
+        ("latex gloves se khujli ho jati hai, dawaion se koi allergy nahi", "latex", "itching"),
     ],
 )
 def test_allergies(

@@ -95,12 +95,16 @@ class AllergiesModel:
             kept_subs = [m for m in s_subs if not context.categories(m.start, m.end)]
             # "not allergic to penicillin" denies one substance, not every allergy.
             specific = [m for m in s_subs if m.payload not in GENERIC_SUBSTANCES]
-            if any(c.payload == "no_known_allergies" for c in s_cues) or (
+            linked = live or (any(c.payload == "reaction_links" for c in s_cues) and s_reacts)
+            said_none = any(c.payload == "no_known_allergies" for c in s_cues)
+            # "peanuts make me itch, no allergy to medicines": the named, linked substance
+            # stands; the denial covers the rest.
+            named_here = [m for m in specific if not context.categories(m.start, m.end)]
+            if (said_none and not (named_here and linked)) or (
                 denied and not specific and not live
             ):
                 nka = True
                 continue
-            linked = live or (any(c.payload == "reaction_links" for c in s_cues) and s_reacts)
             if not linked:
                 continue
             live_reacts = [
