@@ -34,14 +34,13 @@ T = TypeVar("T")
 QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
 
 
-def resemblance_blind(context: ContextMap, findings: Sequence[Finding]) -> bool:
+def resemblance_blind(context: ContextMap) -> bool:
     """True when a sentence is beyond what resemblance can read: a denial, a relative, the past
     or a hypothetical anywhere in it ("I don't need pillows to breathe" reads like orthopnoea).
-    Words that only sound like a denial ("bleeding that won't stop", "a rash that doesn't
-    fade") are the context model's pseudo-triggers and open no scope."""
-    if any(s.category in QUALIFIERS for s in context.scopes):
-        return True
-    return any(not f.present or f.context != "current" for f in findings)
+    A denied, a relative's or a past finding always lies in one of these scopes. Words that only
+    sound like a denial ("bleeding that won't stop", "a rash that doesn't fade") are the
+    context model's pseudo-triggers and open no scope."""
+    return any(s.category in QUALIFIERS for s in context.scopes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +154,7 @@ class Understanding:
         flags = list(screened.value)
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
-            unreadable = resemblance_blind(ctx, findings or [])
+            unreadable = resemblance_blind(ctx)
             resembles = f.red_flag_similarity.run(cleaned, unreadable)
             traces.append(resembles.trace)
             flags = list(resembles.value)

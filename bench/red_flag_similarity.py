@@ -56,7 +56,7 @@ def rules_and_qualifiers(u: Understanding, rows: Rows) -> tuple[Bools, Bools]:
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
         flagged.append(bool(f.red_flags.run(doc, findings, context).value))
-        qualified.append(resemblance_blind(context, findings) or too_short(row["text"]))
+        qualified.append(resemblance_blind(context) or too_short(row["text"]))
     return np.array(flagged), np.array(qualified)
 
 

@@ -118,11 +118,10 @@ class AllergiesModel:
                     if not context.categories(r.start, r.end)
                 ]
             reaction = self.vocab.reactions[live_reacts[0].payload] if live_reacts else None
-            named = [m for m in kept_subs if m.payload not in GENERIC_SUBSTANCES]
             # "sulfa medicines", "eating shrimp": the general word goes with the named one;
             # alone it is an allergy only when the sentence says allergy ("کھانے کے بعد" is
             # "after eating", not a food allergy).
-            kept_subs = named or (kept_subs if live else [])
+            kept_subs = named_here or (kept_subs if live else [])
             for m in kept_subs:
                 if m.payload in allergies:
                     continue

@@ -143,6 +143,7 @@ class MedicationsModel:
         )
         doses = self._doses(doc)
         freqs = self.freqs.find(doc)
+        frequency_starts = {f.start for f in freqs}
         meds: list[Medication] = []
         seen: set[str] = set()
         for m in names:
@@ -150,9 +151,11 @@ class MedicationsModel:
                 continue
             seen.add(m.payload)
             label, _code = self.vocab.medications[m.payload]
-            bare = self._bare(doc, m, {f.start for f in freqs})
-            dose = _attach(doc, m, names, doses, before=False) or bare
-            dose = dose or _attach(doc, m, names, doses)
+            dose = (
+                _attach(doc, m, names, doses, before=False)
+                or self._bare(doc, m, frequency_starts)
+                or _attach(doc, m, names, doses)
+            )
             freq = _attach(doc, m, names, [(f.payload, f.start, f.end) for f in freqs])
             picked = [x for x in (dose, freq) if x is not None]
             start = min([m.start] + [x[1] for x in picked])
