@@ -34,13 +34,28 @@ T = TypeVar("T")
 QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
 
 
-def resemblance_blind(context: ContextMap) -> bool:
-    """True when a sentence is beyond what resemblance can read: a denial, a relative, the past
-    or a hypothetical anywhere in it ("I don't need pillows to breathe" reads like orthopnoea).
-    A denied, a relative's or a past finding always lies in one of these scopes. Words that only
-    sound like a denial ("bleeding that won't stop", "a rash that doesn't fade") are the
-    context model's pseudo-triggers and open no scope."""
-    return any(s.category in QUALIFIERS for s in context.scopes)
+def readable_for_resemblance(doc: Doc, context: ContextMap) -> str:
+    """The sentences resemblance can read: those without a denial, a relative, the past or a
+    hypothetical ("I don't need pillows to breathe" reads like orthopnoea). A denied, a
+    relative's or a past finding always lies in one of these scopes, and its whole sentence is
+    left to the rules; the other sentences of the message are still compared ("I am not one to
+    make a fuss. A heavy pressure came on in my chest ..."). Words that only sound like a
+    denial ("bleeding that won't stop") are the context model's pseudo-triggers and open no
+    scope. Empty when no sentence is readable."""
+    tokens = doc.tokens
+    touched = {
+        tokens[i].sentence
+        for s in context.scopes
+        if s.category in QUALIFIERS
+        for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end))
+    }
+    if not touched:
+        return doc.text
+    sentences: dict[int, list[int]] = {}
+    for t in tokens:
+        if t.sentence not in touched:
+            sentences.setdefault(t.sentence, []).append(t.index)
+    return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +163,17 @@ class Understanding:
         allergies = self._call(
             f.allergies, traces, AllergyList([], False), lambda: f.allergies.run(doc, ctx)
         )
+        if findings:
+            # A caregiver describing what is happening now describes the patient.
+            findings = f.red_flags.as_patient(doc, findings, ctx)
         # The screen sees every finding, allergy reactions included ("wheezing after peanuts").
         screened = f.red_flags.run(doc, findings or [], ctx)
         traces.append(screened.trace)
         flags = list(screened.value)
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
-            unreadable = resemblance_blind(ctx)
-            resembles = f.red_flag_similarity.run(cleaned, unreadable)
+            readable = readable_for_resemblance(doc, ctx)
+            resembles = f.red_flag_similarity.run(readable, qualified=not readable)
             traces.append(resembles.trace)
             flags = list(resembles.value)
         blind = context is None or findings is None

@@ -39,7 +39,7 @@ from assistant.micromodels.red_flag_similarity import (
     too_short,
 )
 from assistant.text import clean_input
-from assistant.understanding import Understanding, resemblance_blind
+from assistant.understanding import Understanding, readable_for_resemblance
 from bench._common import KNOWLEDGE_DIR, markdown_table, percentile
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
 
@@ -47,17 +47,19 @@ Rows = list[dict[str, Any]]
 Bools = NDArray[np.bool_]
 
 
-def rules_and_qualifiers(u: Understanding, rows: Rows) -> tuple[Bools, Bools]:
-    """Did the phrase rules raise a flag; does the context model qualify the sentence."""
+def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
+    """Did the phrase rules raise a flag; the sentences resemblance may read ("" for none)."""
     f = u.fleet
-    flagged, qualified = [], []
+    flagged, readable = [], []
     for row in rows:
         doc = Doc(clean_input(row["text"]))
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
+        findings = f.red_flags.as_patient(doc, findings, context)
         flagged.append(bool(f.red_flags.run(doc, findings, context).value))
-        qualified.append(resemblance_blind(context) or too_short(row["text"]))
-    return np.array(flagged), np.array(qualified)
+        text = readable_for_resemblance(doc, context)
+        readable.append("" if too_short(text) else text)
+    return np.array(flagged), readable
 
 
 def nearest(
@@ -105,9 +107,12 @@ def main() -> int:
         ]
     data = {}
     for split, rows in splits.items():
-        vectors = embedder.embed_queries([r["text"] for r in rows])
         own = [index.get(r["id"], -1) if split == "dev" else -1 for r in rows]
-        rules, qualified = rules_and_qualifiers(u, rows)
+        rules, readable = rules_and_readable(u, rows)
+        qualified = np.array([not text for text in readable])
+        vectors = embedder.embed_queries(
+            [text or r["text"] for text, r in zip(readable, rows, strict=True)]
+        )
         gold = np.array([bool(r["red_flags"]) for r in rows])
         cohorts = {c: np.array([r["cohort"] == c for r in rows]) for c in COHORTS}
         data[split] = (*nearest(vectors, bank, emergency, own), rules, qualified, gold, cohorts)

@@ -13,9 +13,10 @@ from numpy.typing import NDArray
 
 from assistant.errors import ConfigError
 from assistant.languages import Lang
+from assistant.lexicon import Doc
 from assistant.micromodels.red_flag_similarity import EXAMPLES_FILE, load_examples
 from assistant.micromodels.red_flags import SCREENING_ERROR
-from assistant.understanding import Understanding
+from assistant.understanding import Understanding, readable_for_resemblance
 from tests.conftest import KNOWLEDGE
 
 
@@ -229,3 +230,28 @@ def test_no_held_out_utterance_is_an_example() -> None:
     ]
     assert len(held_out) >= 240
     assert not [t for t in held_out if " ".join(t.split()).casefold() in known]
+
+
+def test_a_denial_in_one_sentence_leaves_the_others_to_resemblance(
+    understanding: Understanding,
+) -> None:
+    text = "I am not one to make a fuss. I took a whole packet of my sleeping tablets an hour ago"
+    doc = Doc(text)
+    context = understanding.context(text).value
+    assert readable_for_resemblance(doc, context) == (
+        "I took a whole packet of my sleeping tablets an hour ago"
+    )
+    analysis, _ = understanding.analyze(text, "en")
+    assert [(f.code, f.rule.split(":")[0]) for f in analysis.red_flags] == [
+        ("suicide_risk", "similar_to")
+    ]
+
+
+def test_a_relative_spoken_of_again_in_the_next_sentence_stays_unread(
+    understanding: Understanding,
+) -> None:
+    text = "My father had a stroke last year. He could not speak for a week."
+    assert readable_for_resemblance(Doc(text), understanding.context(text).value) == ""
+    analysis, traces = understanding.analyze(text, "en")
+    assert analysis.red_flags == []
+    assert next(t for t in traces if t.model == "red_flag_similarity").note == "skipped:qualified"

@@ -571,8 +571,38 @@ def test_the_pain_spoken_of_again_is_the_located_one(
     assert next(f for f in found if f.code == code).severity == severity
 
 
-def test_a_relatives_pain_keeps_its_severity_for_the_screen(understanding: Understanding) -> None:
+def test_a_relatives_pain_now_keeps_its_severity_and_is_the_patients(
+    understanding: Understanding,
+) -> None:
+    """The father "is saying" it now: he is the patient the caller brought, so his 9/10 chest
+    pain is a current finding (for the summary) with its severity (for the screen)."""
     analysis, _ = understanding.analyze("ابو کہہ رہے ہیں سینے میں درد دس میں سے نو ہے", "ur")
-    relative = [f for f in analysis.findings if f.context == "family"]
-    assert [(f.code, f.severity) for f in relative] == [("chest_pain", 9)]
+    pains = [(f.code, f.severity, f.context) for f in analysis.findings]
+    assert pains == [("chest_pain", 9, "current")]
     assert [f.code for f in analysis.red_flags] == ["cardiac_chest_pain"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "present", "absent"),
+    [
+        # A list after the comma: the denial goes on over it.
+        ("en", "no fever, cough or chills", [], ["fever", "cough", "chills"]),
+        ("ar", "ما عندي حرارة، كحة، زكام", [], ["fever", "cough", "runny_nose"]),
+        # A new clause after the comma: the denial stops there.
+        ("en", "I don't smoke, my chest has been hurting for two days", ["chest_pain"], []),
+        (
+            "ar",
+            "ما قادر آخذ نفسي، كل كلمتين لازم أوقف، وشفايفي صايرة زرقا",
+            ["shortness_of_breath", "blue_lips"],
+            [],
+        ),
+        ("ar", "ما نمت زين من أمس، وراسي يعورني واجد", ["headache"], []),
+    ],
+)
+def test_a_denial_goes_on_over_a_list_but_not_into_a_new_clause(
+    understanding: Understanding, lang: str, text: str, present: list[str], absent: list[str]
+) -> None:
+    found = {f.code: f.present for f in _current(understanding, text, lang)}
+    assert {code: True for code in present} | {code: False for code in absent} == {
+        code: found.get(code) for code in (*present, *absent)
+    }

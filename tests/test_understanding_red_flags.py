@@ -1058,30 +1058,31 @@ def test_cue_family_fires_and_stays_silent_when_denied_or_family(
     assert flag not in {f.code for f in _flags(understanding, family, lang)}, family
 
 
-@pytest.mark.parametrize(
-    ("lang", "now", "denied", "long_ago"),
-    [
-        (
-            "en",
-            "My father just fainted in the waiting room",
-            "My father did not faint",
-            "My father fainted once years ago",
-        ),
-        ("ar", "أبوي طاح وأغمى عليه فجأة", "أبوي ما أغمى عليه", "أبوي أغمى عليه مرة قبل سنين"),
-        (
-            "ur",
-            "میرے ابو ابھی بے ہوش ہو گئے",
-            "میرے ابو بے ہوش نہیں ہوئے",
-            "میرے ابو کئی سال پہلے ایک بار بے ہوش ہوئے تھے",
-        ),
-        (
-            "ur-Latn",
-            "abbu ek dam se behosh ho gaye",
-            "abbu behosh nahi huay",
-            "abbu saal pehle behosh huay thay",
-        ),
-    ],
-)
+# A relative's fainting now, denied, and long ago, per cohort.
+CAREGIVER_CASES = [
+    (
+        "en",
+        "My father just fainted in the waiting room",
+        "My father did not faint",
+        "My father fainted once years ago",
+    ),
+    ("ar", "أبوي طاح وأغمى عليه فجأة", "أبوي ما أغمى عليه", "أبوي أغمى عليه مرة قبل سنين"),
+    (
+        "ur",
+        "میرے ابو ابھی بے ہوش ہو گئے",
+        "میرے ابو بے ہوش نہیں ہوئے",
+        "میرے ابو کئی سال پہلے ایک بار بے ہوش ہوئے تھے",
+    ),
+    (
+        "ur-Latn",
+        "abbu ek dam se behosh ho gaye",
+        "abbu behosh nahi huay",
+        "abbu saal pehle behosh huay thay",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "now", "denied", "long_ago"), CAREGIVER_CASES)
 def test_an_emergency_happening_now_to_someone_else_still_counts(
     understanding: Understanding, lang: str, now: str, denied: str, long_ago: str
 ) -> None:
@@ -1090,3 +1091,32 @@ def test_an_emergency_happening_now_to_someone_else_still_counts(
     assert "fainting" in {f.code for f in _flags(understanding, now, language)}
     assert "fainting" not in {f.code for f in _flags(understanding, denied, language)}
     assert "fainting" not in {f.code for f in _flags(understanding, long_ago, language)}
+
+
+@pytest.mark.parametrize(("lang", "now", "denied", "long_ago"), CAREGIVER_CASES)
+def test_a_relative_fainting_now_is_the_patients_finding(
+    understanding: Understanding, lang: str, now: str, denied: str, long_ago: str
+) -> None:
+    """The person spoken of is the patient: the summary lists the fainting as current, while
+    a relative's fainting years ago stays family history."""
+    language = "ur" if lang == "ur-Latn" else lang
+
+    def fainting(text: str) -> list[tuple[bool, str]]:
+        found = understanding.analyze(text, language)[0].findings
+        return [(f.present, f.context) for f in found if f.code == "fainting"]
+
+    assert fainting(now) == [(True, "current")]
+    assert (True, "current") not in fainting(denied)
+    assert (True, "current") not in fainting(long_ago)
+
+
+def test_a_relatives_chronic_illness_stays_family_history_beside_an_acute_word(
+    understanding: Understanding,
+) -> None:
+    analysis = understanding.analyze(
+        "My father has diabetes. Suddenly this morning I feel dizzy", "en"
+    )[0]
+    assert {(f.code, f.context) for f in analysis.findings} >= {
+        ("diabetes", "family"),
+        ("dizziness", "current"),
+    }

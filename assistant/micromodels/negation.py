@@ -10,6 +10,7 @@ to every utterance: patients mix languages and scripts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,6 +23,7 @@ from assistant.lexicon import (
     Doc,
     Match,
     PhraseMatcher,
+    Token,
     check_mapping,
     language_files,
     load_yaml,
@@ -40,6 +42,8 @@ _KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT")
 _DIRECTIONS = ("forward", "backward", "bidirectional")
 _RULE_KEYS = ("category", "direction", "max_scope", "terminates", "requires_earlier", "phrases")
 DEFAULT_MAX_SCOPE = 8
+# A comma followed by more words than this starts a new clause (see _new_clause).
+LIST_ITEM_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +222,8 @@ class ContextModel:
                 end = m.end
                 words = 0
                 while end < len(tokens) and tokens[end].text not in BOUNDARIES and end not in stops:
+                    if tokens[end].text in CLAUSE_BREAKS and _new_clause(tokens, end + 1):
+                        break
                     if tokens[end].is_word:
                         words += 1
                         if words > rule.max_scope:
@@ -242,6 +248,24 @@ class ContextModel:
                 if start < m.start:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
         return _speaking_for_patient(scopes, anaphors, current, doc)
+
+
+def _new_clause(tokens: Sequence[Token], start: int) -> bool:
+    """After a comma, a list goes on ("no fever, cough or chills": up to three words) or a new
+    clause starts (more words, or in Arabic two or more led by "و": "ما نمت زين، وراسي
+    يعورني"): a forward scope crosses the comma into the list only."""
+    words = [t for t in _clause(tokens, start) if t.is_word]
+    and_then = bool(words) and words[0].is_arabic and words[0].text.startswith("و")
+    return len(words) > LIST_ITEM_WORDS or (and_then and len(words) >= 2)
+
+
+def _clause(tokens: Sequence[Token], start: int) -> list[Token]:
+    clause: list[Token] = []
+    for token in tokens[start:]:
+        if token.text in BOUNDARIES or token.text in CLAUSE_BREAKS:
+            break
+        clause.append(token)
+    return clause
 
 
 def _speaking_for_patient(

@@ -12,7 +12,7 @@ stiff neck + fever, and so on. The screen fails closed: if it raises, the result
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.concepts import TRIAGE_LEVELS, Finding, RedFlag, TriageLevel
@@ -140,6 +140,10 @@ class RedFlagRules:
         return cls(flags, features, tuple(rules), cues, paths, acute_in_others)
 
 
+# Context that keeps an "acute now" word from placing anything in the present.
+_QUALIFYING: frozenset[str] = frozenset({"NEGATED", "HYPOTHETICAL", "HISTORICAL"})
+
+
 class RedFlagScreen:
     name = "red_flags"
 
@@ -173,6 +177,34 @@ class RedFlagScreen:
             )
         return Result(flags, timer.finish(confidence=0.9 if flags else 0.8))
 
+    def acute_now(self, doc: Doc, context: ContextMap) -> bool:
+        """Words that place what is described in the present ("suddenly", "just now", "on the
+        floor"), neither denied nor hypothetical nor in the past. Said of anyone, they mean the
+        person spoken of is the one to see now: the speaker may be a caregiver."""
+        self.warm_up()
+        assert self.matcher is not None
+        return any(
+            m.payload == "acute_now"
+            and not context.categories(m.start, m.end) & _QUALIFYING
+            and not context.negated_in_gap(doc, m.start, m.end, m.phrase)
+            for m in self.matcher.find(doc)
+        )
+
+    def as_patient(
+        self, doc: Doc, findings: Sequence[Finding], context: ContextMap
+    ) -> list[Finding]:
+        """A relative's acute finding said to be happening now ("my dad is on the floor
+        sweating, holding his chest") belongs to the person the speaker brought: the patient.
+        It becomes a current finding; a relative's chronic condition or past illness stays
+        family history."""
+        kept = list(findings)
+        if not any(self._acute_of_others(f) for f in kept) or not self.acute_now(doc, context):
+            return kept
+        return [replace(f, context="current") if self._acute_of_others(f) else f for f in kept]
+
+    def _acute_of_others(self, f: Finding) -> bool:
+        return f.present and f.context == "family" and f.code in self._rules.acute_in_others
+
     def screen(self, doc: Doc, findings: Sequence[Finding], context: ContextMap) -> list[RedFlag]:
         if self.matcher is None:
             raise RuntimeError("red-flag screen used before warm_up")
@@ -184,7 +216,7 @@ class RedFlagScreen:
         for m in self.matcher.find(doc):
             categories = context.categories(m.start, m.end)
             if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
-                categories = categories & {"NEGATED", "HYPOTHETICAL", "HISTORICAL"}
+                categories = categories & _QUALIFYING
             if context.negated_in_gap(doc, m.start, m.end, m.phrase):
                 continue
             if categories == {"FAMILY"}:  # "my sister says it's the worst headache"
@@ -194,7 +226,7 @@ class RedFlagScreen:
         if "acute_now" in evidence:
             # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
-                if f.present and f.context == "family" and f.code in self._rules.acute_in_others:
+                if self._acute_of_others(f):
                     _add_finding(evidence, f)
             for symbol, pieces in said_of_others.items():
                 evidence.setdefault(symbol, []).extend(pieces)
