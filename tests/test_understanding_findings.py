@@ -606,3 +606,32 @@ def test_a_denial_goes_on_over_a_list_but_not_into_a_new_clause(
     assert {code: True for code in present} | {code: False for code in absent} == {
         code: found.get(code) for code in (*present, *absent)
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code", "present"),
+    [
+        (
+            "en",
+            "itchy hands, no swelling of my lips and I'm breathing fine",
+            "shortness_of_breath",
+            False,
+        ),
+        ("ar", "عندي كحة من يومين، ونفسي عادي", "shortness_of_breath", False),
+        ("ar", "ما فيني حرارة والضو عادي ما يضايقني", "photophobia", False),
+        ("ur", "دو دن سے بخار اور کھانسی ہے، سانس ٹھیک ہے", "shortness_of_breath", False),
+        ("ur", "سانس ٹھیک نہیں آ رہی", "shortness_of_breath", True),
+        (
+            "ur-Latn",
+            "khansi hai 3 din se, lekin saans theek aa rahi hai",
+            "shortness_of_breath",
+            False,
+        ),
+        ("ur-Latn", "saans theek nahi aa rahi", "shortness_of_breath", True),
+    ],
+)
+def test_saying_a_function_is_fine_is_a_pertinent_negative(
+    understanding: Understanding, lang: str, text: str, code: str, present: bool
+) -> None:
+    found = [f.present for f in _current(understanding, text, lang) if f.code == code]
+    assert found == [present]

@@ -152,6 +152,14 @@ def test_medications_not_taken_now_are_not_listed(understanding: Understanding, 
             "itching",
         ),
         ("latex gloves se khujli ho jati hai, dawaion se koi allergy nahi", "latex", "itching"),
+        # Substance and reaction without the word allergy, and "suit nahi karti" / "راس نہیں"
+        # (does not agree with me), which deny nothing.
+        ("Aspirin makes my lips swell up so I avoid it.", "aspirin", "swelling"),
+        ("ibuprofen sets off my asthma so I avoid it", "ibuprofen", "breathing difficulty"),
+        ("الأسبرين ينفخ شفايفي، عشان كذا ما آخذه", "aspirin", "swelling"),
+        ("penicillin se mujhe kharish hoti hai", "penicillin", "itching"),
+        ("sulfa wali dawai suit nahi karti, jism pe daane nikal aate hain", "sulfa drugs", "rash"),
+        ("سلفا والی دوائیں راس نہیں آتیں، چہرے پر سوجن ہو جاتی ہے", "sulfa drugs", "swelling"),
     ],
 )
 def test_allergies(
@@ -176,6 +184,8 @@ def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understandin
         "ما عندي حساسية",
         "مجھے کسی چیز سے الرجی نہیں",
         "koi allergy nahi",
+        "معنديش حساسية من أي حاجة",
+        "alergy koi nahi, bas 5 din se gala kharab hai",
     ],
 )
 def test_no_known_allergies(understanding: Understanding, text: str) -> None:
@@ -185,7 +195,14 @@ def test_no_known_allergies(understanding: Understanding, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["I have a headache", "I take aspirin every day", "I'm not allergic to penicillin"]
+    "text",
+    [
+        "I have a headache",
+        "I take aspirin every day",
+        "I'm not allergic to penicillin",
+        "Panadol makes my headache better",
+        "Panadol lene se sar dard theek hota hai",
+    ],
 )
 def test_not_mentioned_or_one_denied_allergy_is_not_no_known_allergies(
     understanding: Understanding, text: str

@@ -33,6 +33,7 @@ from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
 
 _FILE_KEYS = (
     "findings",
+    "normal",
     "modifiers",
     "body_sites",
     "characters",
@@ -58,6 +59,7 @@ class Mention(NamedTuple):
     site: str | None
     parts: tuple[Span, ...]  # head and site of a composed mention
     phrase: str = ""  # the lexicon phrase of an explicit mention
+    normal: bool = False  # "breathing fine", "saans theek hai": said to be absent
 
 
 class FindingsModel:
@@ -66,6 +68,8 @@ class FindingsModel:
     def __init__(self, knowledge_dir: Path, vocab: Vocabulary | None = None) -> None:
         self.vocab = vocab or Vocabulary.load(knowledge_dir)
         self._phrases: list[tuple[str, str]] = []
+        # Words that say a function is fine, a pertinent negative: "my breathing is fine".
+        self._normal: list[tuple[str, str]] = []
         self._modifiers: list[tuple[str, str]] = []
         self._sites: list[tuple[str, str]] = []
         self._attribute_tables = AttributeTables()
@@ -76,6 +80,9 @@ class FindingsModel:
             data = check_mapping(load_yaml(path), "top level", path, allowed=_FILE_KEYS)
             self._phrases += entries_from_table(
                 phrase_table(data.get("findings", {}), "findings", path, self.vocab.concepts)
+            )
+            self._normal += entries_from_table(
+                phrase_table(data.get("normal", {}), "normal", path, self.vocab.concepts)
             )
             self._modifiers += entries_from_table(
                 phrase_table(data.get("modifiers", {}), "modifiers", path, heads)
@@ -96,6 +103,7 @@ class FindingsModel:
         if self._ready:
             return
         self.explicit = PhraseMatcher(self._phrases)
+        self.normal = PhraseMatcher(self._normal, fuzzy=False)
         self.modifiers = PhraseMatcher(self._modifiers, fuzzy=False)
         self.sites = PhraseMatcher(self._sites, fuzzy=False)
         self.attributes = AttributeParser(self._attribute_tables)
@@ -116,7 +124,8 @@ class FindingsModel:
         A composed mention ("throat is not swelling") keeps its head and site spans apart,
         so a trigger between them still applies to the head.
         """
-        explicit = self.explicit.find(doc)
+        normal = self.normal.find(doc)
+        explicit = [m for m in self.explicit.find(doc) if not _covered(m, normal)]
         all_sites = self.sites.find(doc)
         out: list[Mention] = [
             Mention(
@@ -129,6 +138,11 @@ class FindingsModel:
             )
             for m in explicit
         ]
+        out += [
+            Mention(m.payload, Span(m.start, m.end), m.confidence * 0.9, None, (), m.phrase, True)
+            for m in normal
+        ]
+        explicit = explicit + normal
         sites = [s for s in all_sites if not _covered(s, explicit)]
         for head in self.modifiers.find(doc):
             if _covered(head, explicit):
@@ -157,7 +171,7 @@ class FindingsModel:
 
     def extract(self, doc: Doc, context: ContextMap, language: str) -> list[Finding]:
         results: list[tuple[Finding, Span]] = []
-        for cid, span, conf, site, parts, phrase in self.mentions(doc):
+        for cid, span, conf, site, parts, phrase, normal in self.mentions(doc):
             concept = self.vocab.concepts[cid]
             if parts:
                 cats = frozenset().union(*(context.categories(p.start, p.end) for p in parts))
@@ -173,11 +187,15 @@ class FindingsModel:
             ctx: FindingContext = (
                 "family" if "FAMILY" in cats else "history" if "HISTORICAL" in cats else "current"
             )
+            denied = "NEGATED" in cats or context.negated_in_gap(
+                doc, span.start, span.end, phrase
+            )
             finding = Finding(
                 code=cid,
                 label=concept.label,
-                present="NEGATED" not in cats
-                and not context.negated_in_gap(doc, span.start, span.end, phrase),
+                # "saans theek hai" says it is absent; "saans theek nahi" says it is there. A
+                # denial before it ("ما فيني حرارة والضو عادي") belongs to the earlier words.
+                present=_denied_after(context, span) if normal else not denied,
                 evidence=doc.evidence(span.start, span.end),
                 confidence=round(conf, 3),
                 context=ctx,
@@ -189,6 +207,14 @@ class FindingsModel:
         results = _bleeding_in_pregnancy(results, self.vocab.concepts["vaginal_bleeding"].label)
         found = _dedupe(self.attributes.attach(doc, results, language, self._pain_concepts))
         return _fold_generic_pain(found, self._pain_concepts)
+
+
+def _denied_after(context: ContextMap, span: Span) -> bool:
+    """A denial that follows the words and reaches back over them ("theek nahi")."""
+    return any(
+        s.category == "NEGATED" and s.trigger_start >= span.end and s.start <= span.start
+        for s in context.scopes
+    )
 
 
 def _joined(doc: Doc, near: list[Match[str]]) -> list[Match[str]]:
