@@ -176,6 +176,8 @@ class Understanding:
             resembles = f.red_flag_similarity.run(readable, qualified=not readable)
             traces.append(resembles.trace)
             flags = list(resembles.value)
+        if findings and flags:
+            findings = f.red_flags.named(findings, flags)
         blind = context is None or findings is None
         if blind and SCREENING_ERROR not in flags:
             # Without context or findings the screen could not see everything: fail closed.

@@ -3,11 +3,14 @@ or when it happened to a relative."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from assistant.concepts import RedFlag
+from assistant.errors import ConfigError
+from assistant.micromodels.red_flags import RedFlagScreen
 from assistant.understanding import Understanding
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -1120,3 +1123,46 @@ def test_a_relatives_chronic_illness_stays_family_history_beside_an_acute_word(
         ("diabetes", "family"),
         ("dizziness", "current"),
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "He's been sick into the bucket and it's bright red blood, loads of it"),
+        ("ur", "ابھی الٹی کی تو اس میں تازہ خون تھا، کافی سارا"),
+        ("ur", "abhi ulti ki to poori khoon wali thi"),
+    ],
+)
+def test_vomit_that_is_blood_is_recorded_as_vomiting_blood(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)
+    assert [f.code for f in analysis.red_flags] == ["vomiting_blood"]
+    codes = {f.code for f in analysis.findings if f.present and f.context == "current"}
+    assert "vomiting_blood" in codes
+    assert "vomiting" not in codes
+
+
+def test_vomit_without_blood_stays_vomiting(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze("2 baar ulti hui lekin us mein khoon nahi tha", "ur")
+    assert analysis.red_flags == []
+    assert [(f.code, f.present) for f in analysis.findings] == [("vomiting", True)]
+
+
+def test_a_rule_may_only_name_its_own_findings_as_known_concepts(tmp_path: Path) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    path = kb / "red_flags.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("names: {vomiting: vomiting_blood}", "names: {vomiting: bloody_vomit}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="names: unknown concept 'bloody_vomit'"):
+        RedFlagScreen(kb)
+    path.write_text(
+        text.replace("names: {vomiting: vomiting_blood}", "names: {cough: vomiting_blood}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="names"):
+        RedFlagScreen(kb)

@@ -187,9 +187,7 @@ class FindingsModel:
             ctx: FindingContext = (
                 "family" if "FAMILY" in cats else "history" if "HISTORICAL" in cats else "current"
             )
-            denied = "NEGATED" in cats or context.negated_in_gap(
-                doc, span.start, span.end, phrase
-            )
+            denied = "NEGATED" in cats or context.negated_in_gap(doc, span.start, span.end, phrase)
             finding = Finding(
                 code=cid,
                 label=concept.label,

@@ -39,7 +39,7 @@ SCREENING_ERROR = RedFlag(
     rule="fail_closed",
     level="emergency",
 )
-_RULE_KEYS = ("id", "flag", "all", "any")
+_RULE_KEYS = ("id", "flag", "all", "any", "names")
 # Symbols from a finding's 0-10 score: 8 or more is severe, 10 is the worst pain there is.
 SEVERITY_SYMBOLS = {"severity_high": 8, "severity_max": 10}
 
@@ -50,6 +50,8 @@ class FlagRule:
     flag: str
     all: tuple[str, ...]
     any: tuple[str, ...]
+    # What the evidence makes of a finding: vomiting beside "it was blood" is vomiting blood.
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,16 @@ class RedFlagRules:
                     raise ConfigError(
                         f"{path}: {where}: unknown symbol {symbol!r} (not a concept or feature)"
                     )
-            rules.append(FlagRule(str(entry["id"]), str(entry["flag"]), all_, any_))
+            names = tuple(
+                (str(k), str(v))
+                for k, v in check_mapping(
+                    entry.get("names") or {}, f"{where}.names", path, allowed=all_
+                ).items()
+            )
+            for _from, to in names:
+                if to not in vocab.concepts:
+                    raise ConfigError(f"{path}: {where}.names: unknown concept {to!r}")
+            rules.append(FlagRule(str(entry["id"]), str(entry["flag"]), all_, any_, names))
         acute_in_others = frozenset(
             str_list(data.get("acute_in_others") or [], "acute_in_others", path)
         )
@@ -148,7 +159,9 @@ class RedFlagScreen:
     name = "red_flags"
 
     def __init__(self, knowledge_dir: Path, vocab: Vocabulary | None = None) -> None:
-        self._rules = RedFlagRules.load(knowledge_dir, vocab or Vocabulary.load(knowledge_dir))
+        self._vocab = vocab or Vocabulary.load(knowledge_dir)
+        self._rules = RedFlagRules.load(knowledge_dir, self._vocab)
+        self._names = {r.id: dict(r.names) for r in self._rules.rules if r.names}
         self.version = f"rules-{sha256_of(self._rules.paths)[:12]}"
         self.matcher: PhraseMatcher[str] | None = None
 
@@ -201,6 +214,21 @@ class RedFlagScreen:
         if not any(self._acute_of_others(f) for f in kept) or not self.acute_now(doc, context):
             return kept
         return [replace(f, context="current") if self._acute_of_others(f) else f for f in kept]
+
+    def named(self, findings: Sequence[Finding], flags: Sequence[RedFlag]) -> list[Finding]:
+        """Findings as the raised flags' evidence names them: the patient's vomiting is
+        vomiting blood when the rule that fired read "it was blood" beside it."""
+        names: dict[str, str] = {}
+        for flag in flags:
+            names.update(self._names.get(flag.rule, {}))
+        if not names:
+            return list(findings)
+        return [
+            replace(f, code=names[f.code], label=self._vocab.concepts[names[f.code]].label)
+            if f.code in names and f.present and f.context == "current"
+            else f
+            for f in findings
+        ]
 
     def _acute_of_others(self, f: Finding) -> bool:
         return f.present and f.context == "family" and f.code in self._rules.acute_in_others
