@@ -166,8 +166,17 @@ class Understanding:
         if findings:
             # A caregiver describing what is happening now describes the patient.
             findings = f.red_flags.as_patient(doc, findings, ctx)
-        # The screen sees every finding, allergy reactions included ("wheezing after peanuts").
-        screened = f.red_flags.run(doc, findings or [], ctx)
+        # The screen sees every finding, allergy reactions included ("wheezing after peanuts"),
+        # unless the reaction is only what a substance always does to the patient, said with
+        # nothing that places it now ("peanuts make my lips swell, no allergy to medicines").
+        seen: list[Finding] = findings or []
+        if (
+            allergies.allergies
+            and f.red_flags.habitual(doc, ctx)
+            and not f.red_flags.acute_now(doc, ctx)
+        ):
+            seen = _without_allergy_reactions(seen, allergies.allergies)
+        screened = f.red_flags.run(doc, seen, ctx)
         traces.append(screened.trace)
         flags = list(screened.value)
         if not flags:

@@ -1166,3 +1166,93 @@ def test_a_rule_may_only_name_its_own_findings_as_known_concepts(tmp_path: Path)
     )
     with pytest.raises(ConfigError, match="names"):
         RedFlagScreen(kb)
+
+
+@pytest.mark.parametrize(
+    ("lang", "habit", "now"),
+    [
+        (
+            "ur",
+            "مونگ پھلی کھانے سے میرے ہونٹ سوج جاتے ہیں، دواؤں سے کوئی الرجی نہیں",
+            "مجھے جھینگے سے الرجی ہے، غلطی سے کھا لیے، اب زبان موٹی ہو رہی ہے",
+        ),
+        (
+            "en",
+            "Aspirin makes my lips swell up so I avoid it",
+            "I'm allergic to peanuts, I just ate some satay and my lips are swelling now",
+        ),
+    ],
+)
+def test_what_a_substance_does_is_an_allergy_what_it_does_now_is_an_emergency(
+    understanding: Understanding, lang: str, habit: str, now: str
+) -> None:
+    habitual, _ = understanding.analyze(habit, lang)
+    assert habitual.allergies and habitual.red_flags == []
+    acute, _ = understanding.analyze(now, lang)
+    assert "anaphylaxis" in {f.code for f in acute.red_flags}
+
+
+@pytest.mark.parametrize(
+    ("lang", "past", "now", "flag"),
+    [
+        (
+            "en",
+            "I had one seizure after a head injury back in 2009, nothing since",
+            "I had a seizure this morning, my first one",
+            "seizure",
+        ),
+        (
+            "ar",
+            "أغمي علي مرة في طابور المدرسة من الحر، من زمان، ومن بعدها ما صار شي",
+            "أغمي علي اليوم في طابور المدرسة من الحر",
+            "fainting",
+        ),
+        (
+            "ur",
+            "2015 me garmi ki wajah se ek baar behosh hui thi, uske baad kabhi nahi hua",
+            "aaj garmi ki wajah se behosh ho gayi",
+            "fainting",
+        ),
+    ],
+)
+def test_nothing_since_places_the_event_before_the_commas_in_the_past(
+    understanding: Understanding, lang: str, past: str, now: str, flag: str
+) -> None:
+    assert flag not in {f.code for f in _flags(understanding, past, lang)}
+    assert flag in {f.code for f in _flags(understanding, now, lang)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "fine", "breathless"),
+    [
+        (
+            "ar",
+            "أنهج شوي وأنا أطلع الدرج، بس وأنا قاعد عادي ما فيني شي",
+            "ضيق في التنفس حتى وأنا قاعد",
+        ),
+        (
+            "en",
+            "a little out of breath on the stairs, fine sitting down",
+            "I get short of breath even at rest",
+        ),
+    ],
+)
+def test_fine_at_rest_is_not_breathless_at_rest(
+    understanding: Understanding, lang: str, fine: str, breathless: str
+) -> None:
+    assert _flags(understanding, fine, lang) == []
+    assert "severe_breathing_difficulty" in {
+        f.code for f in _flags(understanding, breathless, lang)
+    }
+
+
+def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    path = kb / "en" / "negation.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("over_commas: true", "over_commas: 3", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="over_commas must be true or false"):
+        Understanding(kb)

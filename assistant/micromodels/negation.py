@@ -40,7 +40,15 @@ CATEGORIES: tuple[Category, ...] = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHET
 # "الحين", "آج"): the speaker is describing the patient they brought, not family history.
 _KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT")
 _DIRECTIONS = ("forward", "backward", "bidirectional")
-_RULE_KEYS = ("category", "direction", "max_scope", "terminates", "requires_earlier", "phrases")
+_RULE_KEYS = (
+    "category",
+    "direction",
+    "max_scope",
+    "terminates",
+    "requires_earlier",
+    "over_commas",
+    "phrases",
+)
 DEFAULT_MAX_SCOPE = 8
 # A comma followed by more words than this starts a new clause (see _new_clause).
 LIST_ITEM_WORDS = 3
@@ -55,6 +63,9 @@ class ContextRule:
     # An anaphor ("she", "عندها", "وہ") counts only after a trigger of this category
     # earlier in the utterance: "My sister ... She has diabetes."
     requires_earlier: str | None = None
+    # A backward scope that reaches over clause commas: "a seizure after a head injury, nothing
+    # since" says the seizure is past.
+    over_commas: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +159,10 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
                 raise ConfigError(
                     f"{path}: {where}.requires_earlier must be one of {choices}, got {requires!r}"
                 )
-            parsed = ContextRule(kind, direction, max_scope, terminates, requires)
+            over_commas = rule.get("over_commas", False)
+            if not isinstance(over_commas, bool):
+                raise ConfigError(f"{path}: {where}.over_commas must be true or false")
+            parsed = ContextRule(kind, direction, max_scope, terminates, requires, over_commas)
             entries.extend(
                 (phrase, parsed) for phrase in str_list(rule["phrases"], f"{where}.phrases", path)
             )
@@ -237,7 +251,7 @@ class ContextModel:
                 while (
                     start > 0
                     and tokens[start - 1].text not in BOUNDARIES
-                    and tokens[start - 1].text not in CLAUSE_BREAKS
+                    and (rule.over_commas or tokens[start - 1].text not in CLAUSE_BREAKS)
                     and start not in stop_ends
                 ):
                     if tokens[start - 1].is_word:

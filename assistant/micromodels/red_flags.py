@@ -194,10 +194,18 @@ class RedFlagScreen:
         """Words that place what is described in the present ("suddenly", "just now", "on the
         floor"), neither denied nor hypothetical nor in the past. Said of anyone, they mean the
         person spoken of is the one to see now: the speaker may be a caregiver."""
+        return self._said(doc, context, "acute_now")
+
+    def habitual(self, doc: Doc, context: ContextMap) -> bool:
+        """Words that make a reaction what a substance always does ("makes my lips swell",
+        "سوج جاتے ہیں"): an allergy to record, not an attack today."""
+        return self._said(doc, context, "habitual")
+
+    def _said(self, doc: Doc, context: ContextMap, feature: str) -> bool:
         self.warm_up()
         assert self.matcher is not None
         return any(
-            m.payload == "acute_now"
+            m.payload == feature
             and not context.categories(m.start, m.end) & _QUALIFYING
             and not context.negated_in_gap(doc, m.start, m.end, m.phrase)
             for m in self.matcher.find(doc)
