@@ -1256,3 +1256,27 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="over_commas must be true or false"):
         Understanding(kb)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        # A farewell letter "to my family" does not make the suicidal thoughts the family's.
+        ("ar", "أفكر في الانتحار كل يوم وكتبت رسالة وداع لأهلي", "suicide_risk"),
+        # Iraqi: گ for ق, "ما يكدر" for "cannot".
+        (
+            "ar",
+            "ابني هسه ما يكدر يتنفس ولا يكمّل جملة، وشفايفه صايرة زرگ",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "beta ek jumla bhi poora nahi bol pa raha, pasliyan andar ja rahi hain",
+            "severe_breathing_difficulty",
+        ),
+    ],
+)
+def test_dialect_wordings_of_an_emergency(
+    understanding: Understanding, lang: str, text: str, flag: str
+) -> None:
+    assert flag in {f.code for f in _flags(understanding, text, lang)}
