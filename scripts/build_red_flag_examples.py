@@ -4,7 +4,8 @@ The red_flag_similarity micro-model compares each patient utterance with these e
 (emergencies and near misses in en/ar/ur/Roman Urdu). Only the development split is used:
 the held-out test split stays an outside measurement. Lines whose id starts with ``k-`` were
 written for the model itself (ordinary complaints: "I cut my finger while cooking, it stopped
-bleeding"; ordinary interview answers: "it started two days ago") and are kept as they are.
+bleeding"; ordinary interview answers: "it started two days ago"; questions about the clinic:
+"Is the clinic open today?") and are kept as they are.
 Re-run after the development split changes: ``.venv/bin/python scripts/build_red_flag_examples.py``.
 """
 

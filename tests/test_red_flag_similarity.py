@@ -63,6 +63,11 @@ def test_an_emergency_the_rules_miss_is_caught_by_resemblance(
         ("ar", "من ثلاث أيام بدأ"),
         ("ur", "تین دن سے شروع ہوا ہے"),
         ("ur", "teen din se shuru hua hai"),
+        # Questions about the clinic, not about the body; some examples hide an emergency
+        # inside such a question ("..., anyway is the clinic open on Saturday?").
+        ("en", "When does the clinic open?"),
+        ("ur", "کلینک کب کھلتا ہے؟"),
+        ("ur", "kya parking milegi clinic ke bahar?"),
     ],
 )
 def test_an_ordinary_complaint_is_not_an_emergency(
