@@ -163,20 +163,8 @@ class Understanding:
         allergies = self._call(
             f.allergies, traces, AllergyList([], False), lambda: f.allergies.run(doc, ctx)
         )
-        if findings:
-            # A caregiver describing what is happening now describes the patient.
-            findings = f.red_flags.as_patient(doc, findings, ctx)
-        # The screen sees every finding, allergy reactions included ("wheezing after peanuts"),
-        # unless the reaction is only what a substance always does to the patient, said with
-        # nothing that places it now ("peanuts make my lips swell, no allergy to medicines").
-        seen: list[Finding] = findings or []
-        if (
-            allergies.allergies
-            and f.red_flags.habitual(doc, ctx)
-            and not f.red_flags.acute_now(doc, ctx)
-        ):
-            seen = _without_allergy_reactions(seen, allergies.allergies)
-        screened = f.red_flags.run(doc, seen, ctx)
+        patients, screened = self.screen_rules(doc, ctx, findings or [], allergies.allergies)
+        findings = patients if findings is not None else None
         traces.append(screened.trace)
         flags = list(screened.value)
         if not flags:
@@ -206,6 +194,27 @@ class Understanding:
             red_flags=flags,
             escalated=SCREENING_ERROR in flags,
         )
+
+    def screen_rules(
+        self,
+        doc: Doc,
+        context: ContextMap,
+        findings: Sequence[Finding],
+        allergies: Sequence[Allergy],
+    ) -> tuple[list[Finding], Result[list[RedFlag]]]:
+        """The phrase rules' screen, as the fleet runs it (``bench/red_flag_similarity.py``
+        scores the same): the findings as the patient's, and the flags raised."""
+        f = self.fleet
+        # A caregiver describing what is happening now describes the patient.
+        patients = f.red_flags.as_patient(doc, findings, context) if findings else []
+        # The screen sees every finding, allergy reactions included ("wheezing after peanuts"),
+        # unless the reaction is only what a substance always does to the patient, said with
+        # nothing that places it now ("peanuts make my lips swell, no allergy to medicines").
+        seen = patients
+        habitual = allergies and f.red_flags.habitual(doc, context)
+        if habitual and not f.red_flags.acute_now(doc, context):
+            seen = _without_allergy_reactions(patients, allergies)
+        return patients, f.red_flags.run(doc, seen, context)
 
     def context(self, text: str) -> Result[ContextMap]:
         return self.fleet.negation.run(Doc(clean_input(text)))

@@ -55,8 +55,8 @@ def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
         doc = Doc(clean_input(row["text"]))
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
-        findings = f.red_flags.as_patient(doc, findings, context)
-        flagged.append(bool(f.red_flags.run(doc, findings, context).value))
+        allergies = f.allergies.run(doc, context).value.allergies
+        flagged.append(bool(u.screen_rules(doc, context, findings, allergies)[1].value))
         text = readable_for_resemblance(doc, context)
         readable.append("" if too_short(text) else text)
     return np.array(flagged), readable

@@ -142,10 +142,10 @@ class FindingsModel:
             Mention(m.payload, Span(m.start, m.end), m.confidence * 0.9, None, (), m.phrase, True)
             for m in normal
         ]
-        explicit = explicit + normal
-        sites = [s for s in all_sites if not _covered(s, explicit)]
+        taken = explicit + normal  # words a composed mention may not reuse
+        sites = [s for s in all_sites if not _covered(s, taken)]
         for head in self.modifiers.find(doc):
-            if _covered(head, explicit):
+            if _covered(head, taken):
                 continue
             table = self.vocab.compositions.get(head.payload, {})
             near = sorted(
@@ -187,13 +187,15 @@ class FindingsModel:
             ctx: FindingContext = (
                 "family" if "FAMILY" in cats else "history" if "HISTORICAL" in cats else "current"
             )
-            denied = "NEGATED" in cats or context.negated_in_gap(doc, span.start, span.end, phrase)
             finding = Finding(
                 code=cid,
                 label=concept.label,
                 # "saans theek hai" says it is absent; "saans theek nahi" says it is there. A
                 # denial before it ("ما فيني حرارة والضو عادي") belongs to the earlier words.
-                present=_denied_after(context, span) if normal else not denied,
+                present=_denied_after(context, span)
+                if normal
+                else "NEGATED" not in cats
+                and not context.negated_in_gap(doc, span.start, span.end, phrase),
                 evidence=doc.evidence(span.start, span.end),
                 confidence=round(conf, 3),
                 context=ctx,
