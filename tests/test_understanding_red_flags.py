@@ -1046,6 +1046,27 @@ CUE_FAMILIES: list[tuple[str, str, str, str, str]] = [
         "ما أغمي علي",
         "أبوي كان يغمى عليه وهو صغير",
     ),
+    (
+        "severe_breathing_difficulty",
+        "ar",
+        "عندي ربو ومب قادر آخذ نفسي، وما أقدر أكمل كلمتين على بعض",
+        "ما عندي ضيق تنفس",
+        "أبوي كان عنده ربو ومب قادر ياخذ نفسه",
+    ),
+    (
+        "suicide_risk",
+        "ur",
+        "kabhi kabhi lagta hai khud ko khatam kar loon",
+        "khud ko khatam karne ka koi khayal nahi",
+        "mere chacha ne khud ko khatam kar liya tha",
+    ),
+    (
+        "suicide_risk",
+        "ar",
+        "أفكر في إنهاء حياتي منذ أسبوعين",
+        "لا أفكر في إنهاء حياتي",
+        "خالي حاول إنهاء حياته قبل سنين",
+    ),
 ]
 CUE_IDS = [f"{flag}-{lang}-{i}" for i, (flag, lang, *_rest) in enumerate(CUE_FAMILIES)]
 
@@ -1229,6 +1250,11 @@ def test_nothing_since_places_the_event_before_the_commas_in_the_past(
             "ar",
             "أنهج شوي وأنا أطلع الدرج، بس وأنا قاعد عادي ما فيني شي",
             "ضيق في التنفس حتى وأنا قاعد",
+        ),
+        (
+            "ar",
+            "ألهث قليلاً عندما أصعد الدرج، لكن وأنا جالس أتنفس بشكل طبيعي",
+            "ألهث حتى وأنا جالس",
         ),
         (
             "en",

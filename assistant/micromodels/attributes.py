@@ -241,8 +241,8 @@ class AttributeParser:
                 continue
             if start > 0 and doc.tokens[start - 1].text in self._not_before:
                 continue  # "twice a day", "عمره سنتين": a rate or an age, not a duration
-            if u.end in ages:
-                continue  # "2 years old"
+            if u.end in ages or u.start in ages:
+                continue  # "2 years old", "6 saal ka hai"
             found.append(DurationMention(Duration(value, unit), start, u.end))
         taken = {i for d in found for i in range(d.start, d.end)}
         for r in self.relative.find(doc):

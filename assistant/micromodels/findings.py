@@ -118,6 +118,22 @@ class FindingsModel:
         confidence = max((f.confidence for f in findings), default=None)
         return Result(findings, timer.finish(confidence=confidence))
 
+    def read_tokens(self, doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+        """Token indices of the concepts found, and of everything this model read: concepts,
+        their sites, durations and severities."""
+        self.warm_up()
+        concepts: set[int] = set()
+        for m in self.mentions(doc):
+            concepts.update(range(m.span.start, m.span.end))
+            for part in m.parts:
+                concepts.update(range(part.start, part.end))
+        read = set(concepts)
+        for d in self.attributes.durations(doc):
+            read.update(range(d.start, d.end))
+        for _value, span in self.attributes.severities(doc):
+            read.update(range(span.start, span.end))
+        return frozenset(concepts), frozenset(read)
+
     def mentions(self, doc: Doc) -> list[Mention]:
         """Concept mentions before context is applied.
 

@@ -137,6 +137,16 @@ class MedicationsModel:
         confidence = max((m.confidence for m in result.medications), default=None)
         return Result(result, timer.finish(confidence=confidence))
 
+    def read_tokens(self, doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+        """Token indices of the medicine names in ``doc``, and of names, doses and
+        frequencies."""
+        self.warm_up()
+        names = {i for m in self.names.find(doc) for i in range(m.start, m.end)}
+        spans = [(start, end) for _dose, start, end in self._doses(doc)]
+        spans += [(f.start, f.end) for f in self.freqs.find(doc)]
+        read = names | {i for start, end in spans for i in range(start, end)}
+        return frozenset(names), frozenset(read)
+
     def extract(self, doc: Doc, context: ContextMap) -> MedicationList:
         names = _merge_repeats(
             doc, [m for m in self.names.find(doc) if not context.categories(m.start, m.end)]
