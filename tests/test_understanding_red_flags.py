@@ -1061,6 +1061,20 @@ CUE_FAMILIES: list[tuple[str, str, str, str, str]] = [
         "mere chacha ne khud ko khatam kar liya tha",
     ),
     (
+        "stroke_signs",
+        "ur",
+        "ammi ka mun achanak ek taraf ko latak gaya hai aur zabaan larkhara rahi hai",
+        "zabaan larkhara nahi rahi",
+        "nani ki zabaan falij ke baad larkhara gayi thi",
+    ),
+    (
+        "suicide_risk",
+        "ar",
+        "من فترة وأنا أفكر إني أخلص على عمري",
+        "ما أفكر أخلص على عمري",
+        "خالي كان يفكر يخلص على عمره",
+    ),
+    (
         "suicide_risk",
         "ar",
         "أفكر في إنهاء حياتي منذ أسبوعين",
@@ -1306,3 +1320,23 @@ def test_dialect_wordings_of_an_emergency(
     understanding: Understanding, lang: str, text: str, flag: str
 ) -> None:
     assert flag in {f.code for f in _flags(understanding, text, lang)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I fainted once 3 yrs ago when I gave blood, never happened again"),
+        ("ar", "أمي طاحت مغمى عليها السنة اللي طافت من السكر"),
+    ],
+)
+def test_an_event_of_years_back_is_not_an_emergency_now(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
+
+
+def test_a_relatives_symptom_that_has_lasted_days_is_the_patients_now(
+    understanding: Understanding,
+) -> None:
+    text = "بہن کو ۳ دن سے ۱۰۳ بخار ہے۔ گردن اکڑی ہوئی ہے اور روشنی سے آنکھیں چندھیا جاتی ہیں۔"
+    assert "meningitis_signs" in {f.code for f in _flags(understanding, text, "ur")}
