@@ -57,9 +57,7 @@ def read_by_the_rules(doc: Doc, read: tuple[frozenset[int], frozenset[int]]) -> 
 
 
 def readable_for_resemblance(
-    doc: Doc,
-    context: ContextMap,
-    read: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
+    doc: Doc, context: ContextMap, read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ
 ) -> str:
     """The sentences resemblance can read: those without a denial, a relative, the past or a
     hypothetical ("I don't need pillows to breathe" reads like orthopnoea), and not already
@@ -198,10 +196,12 @@ class Understanding:
             # Wordings the rules were not written for: the whole sentence against examples.
             read = self.read_tokens(doc) if findings is not None else _NOTHING_READ
             readable = readable_for_resemblance(doc, ctx, read)
-            # Why nothing is left to compare: a qualifier in every sentence, or words the
-            # findings model read whole.
-            why = "qualified" if not readable_for_resemblance(doc, ctx) else "read"
-            resembles = f.red_flag_similarity.run(readable, qualified=not readable, reason=why)
+            skipped = None
+            if not readable:
+                # Why nothing is left to compare: a qualifier in every sentence, or words the
+                # findings and medications models read whole.
+                skipped = "read" if readable_for_resemblance(doc, ctx) else "qualified"
+            resembles = f.red_flag_similarity.run(readable, skipped)
             traces.append(resembles.trace)
             flags = list(resembles.value)
         if findings and flags:

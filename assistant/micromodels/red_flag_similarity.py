@@ -192,21 +192,19 @@ class RedFlagSimilarity:
         best = int(np.argmax(emergency))
         return self._examples[best], float(emergency[best]), float(other.max())
 
-    def run(
-        self, text: str, qualified: bool = False, reason: str = "qualified"
-    ) -> Result[list[RedFlag]]:
-        """``qualified``: no sentence is left to compare, and ``reason`` says why for the trace:
-        the context model found a denial, a relative, the past or a hypothetical in it
-        ("qualified"; resemblance cannot tell "my father had a stroke last year" from a stroke
-        now, so such sentences are left to the rules, which can), or the findings model read
-        it whole ("read")."""
+    def run(self, text: str, skipped: str | None = None) -> Result[list[RedFlag]]:
+        """``skipped``: no sentence is left to compare, and why, for the trace: the context
+        model found a denial, a relative, the past or a hypothetical in each ("qualified";
+        resemblance cannot tell "my father had a stroke last year" from a stroke now, so such
+        sentences are left to the rules, which can), or the findings and medications models
+        read them whole ("read")."""
         try:
             self.warm_up()
         except Exception as exc:  # fail closed: a screen that cannot load escalates
             return Result([SCREENING_ERROR], error_trace(self.name, "not-loaded", "escalated", exc))
         timer = timed(self.name, self.version)
-        if qualified:
-            return Result([], timer.finish(confidence=None, note=f"skipped:{reason}"))
+        if skipped:
+            return Result([], timer.finish(confidence=None, note=f"skipped:{skipped}"))
         example: Example | None = None
         try:
             cleaned = clean_input(text)
