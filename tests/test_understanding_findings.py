@@ -635,3 +635,23 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
 ) -> None:
     found = [f.present for f in _current(understanding, text, lang) if f.code == code]
     assert found == [present]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code", "present"),
+    [
+        # Everyday words that contain a finding's or a medicine's word (blind round 9).
+        ("Stiff neck since I fell asleep on the sofa", "en", "fall", False),
+        ("I fell on the stairs this morning", "en", "fall", True),
+        ("صدري يعورني، أمس كنت ألعب حديد في الجيم", "ar", "iron", False),
+        ("آخذ حبوب حديد مرة في اليوم", "ar", "iron", True),
+    ],
+)
+def test_everyday_words_that_contain_a_finding_or_a_medicine(
+    understanding: Understanding, text: str, lang: str, code: str, present: bool
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    found = {f.code for f in analysis.findings if f.present} | {
+        m.code for m in analysis.medications
+    }
+    assert (code in found) is present

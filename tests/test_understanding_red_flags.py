@@ -1314,6 +1314,27 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
             "beta ek jumla bhi poora nahi bol pa raha, pasliyan andar ja rahi hain",
             "severe_breathing_difficulty",
         ),
+        # Wordings of blind round 9 that the rules missed, written anew.
+        (
+            "en",
+            "everyone would be better off without me, tonight I counted my pills",
+            "suicide_risk",
+        ),
+        ("ar", "جدي فجأة طاح في المجلس وغاب عن الدنيا دقيقتين", "fainting"),
+        ("ar", "من الفجر وأنا أزوع دم", "vomiting_blood"),
+        ("ar", "ما بدي شي من هالدنيا، إذا متت بيرتاحوا مني", "suicide_risk"),
+        ("ur", "ابھی ابو باتھ روم میں گرے اور کچھ دیر ہوش ہی نہیں رہا", "fainting"),
+        (
+            "ur",
+            "machli khai thi, ab hont phool gaye hain aur gale mein kuch atka hua hai",
+            "anaphylaxis",
+        ),
+        (
+            "ur",
+            "achanak sar mein aisa dard jaise sar phat jayega, kabhi nai hua aisa",
+            "thunderclap_headache",
+        ),
+        ("ur", "abhi ammi gir gayin aur thori der hosh hi nahi tha", "fainting"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
