@@ -175,7 +175,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-# A first start computes the red-flag example vectors (~70 s for 3,246 on 2 cores).
+# A first start computes the red-flag example vectors (over a minute for 3,827 on 2 cores).
 START_TIMEOUT_S = 180
 
 
@@ -205,11 +205,12 @@ class Server:
         converted = sorted((REPO / "data" / "models" / "llm").glob("*/hf-bf16"))
         if converted and "INTAKE_LLM_MODEL_PATH" not in env:
             env["INTAKE_LLM_MODEL_PATH"] = str(converted[-1])
-        # Likewise its red-flag example vectors (~1 minute to compute on 2 cores): copy any an
-        # earlier start left in the repository's data folder; the app keeps only a match.
+        # Likewise its red-flag example vectors (over a minute to compute on 2 cores): copy any
+        # an earlier start left in the repository's data folder; the app embeds only the
+        # examples the copy lacks.
         cache = self.data_dir / "cache"
         cache.mkdir(parents=True, exist_ok=True)
-        for vectors in (REPO / "data" / "cache").glob("red_flag_examples-*.npy"):
+        for vectors in (REPO / "data" / "cache").glob("red_flag_vectors-*.npz"):
             shutil.copy2(vectors, cache / vectors.name)
         log = self.log_path.open("wb")
         self._proc = subprocess.Popen(

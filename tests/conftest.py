@@ -18,6 +18,16 @@ hypothesis_settings.load_profile(os.environ.get("INTAKE_HYPOTHESIS", "suite"))
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+# Outside the work tree and shared by test runs (like the converted model in
+# test_summarizer): the red-flag example vectors are embedded once, not on every run.
+TEST_CACHE = (
+    Path(
+        os.environ.get(
+            "INTAKE_TEST_MODEL_CACHE", Path.home() / ".cache" / "amal-intake" / "test-data"
+        )
+    )
+    / "cache"
+)
 
 
 POSTGRES_URL = os.environ.get("INTAKE_TEST_DATABASE_URL", "")
@@ -37,7 +47,7 @@ def _fresh_postgres(url: str) -> str:
 @pytest.fixture(scope="module")
 def understanding() -> Understanding:
     """The real understanding fleet, warmed once per test module."""
-    u = Understanding(KNOWLEDGE)
+    u = Understanding(KNOWLEDGE, cache_dir=TEST_CACHE)
     u.warm_up()
     return u
 

@@ -226,20 +226,26 @@ def test_the_shipped_examples_cover_every_flag_in_every_language() -> None:
         assert len({e.flag for e in mine if e.flag}) >= 12
 
 
-def test_the_example_vectors_are_kept_between_runs(tmp_path: Path) -> None:
+def _few_examples(kb: Path, count: int = 12) -> list[str]:
+    """Keep ``count`` examples, emergencies and near misses, so a test embeds them quickly."""
+    path = kb / EXAMPLES_FILE
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    emergencies = [r for r in rows if r["flag"]][: count // 2]
+    others = [r for r in rows if not r["flag"]][: count - len(emergencies)]
+    kept = emergencies + others
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), "utf-8")
+    return [r["text"] for r in kept]
+
+
+def _warmed(kb: Path, cache: Path) -> tuple[NDArray[np.float32], list[int]]:
+    """A new process's example vectors (only the cache file remains), and the sizes of the
+    batches it had to embed."""
     from assistant.micromodels import red_flag_similarity as module
 
-    kb = _copy(tmp_path)
-    _rewrite(kb, {"text": "A sentence only this test uses, so no earlier run cached it"})
-    cache = tmp_path / "cache"
-    first = Understanding(kb, cache_dir=cache)
-    first.warm_up()
-    saved = list(cache.glob("red_flag_examples-*.npy"))
-    assert len(saved) == 1
-    module._VECTORS.clear()  # a new process: only the file remains
-    second = Understanding(kb, cache_dir=cache)
+    module._VECTORS.clear()
+    model = Understanding(kb, cache_dir=cache).fleet.red_flag_similarity
     calls: list[int] = []
-    embedder = second.fleet.red_flag_similarity.embedder
+    embedder = model.embedder
     original = embedder.embed_queries
 
     def counting(texts: Sequence[str]) -> NDArray[np.float32]:
@@ -248,12 +254,82 @@ def test_the_example_vectors_are_kept_between_runs(tmp_path: Path) -> None:
 
     setattr(embedder, "embed_queries", counting)  # noqa: B010
     try:
-        second.warm_up()
-        analysis, _ = second.analyze("he is bringing up dark brown bits like ground coffee")
+        model.warm_up()
     finally:
         delattr(embedder, "embed_queries")
+    assert model._vectors is not None
+    return model._vectors, calls
+
+
+def test_the_example_vectors_are_kept_between_runs(tmp_path: Path) -> None:
+    kb, cache = _copy(tmp_path), tmp_path / "cache"
+    texts = _few_examples(kb)
+    first, calls = _warmed(kb, cache)
+    assert calls == [len(texts)]
+    assert len(list(cache.glob("red_flag_vectors-*.npz"))) == 1
+    second, calls = _warmed(kb, cache)
     assert calls == []  # loaded from the file, not embedded again
-    assert [f.code for f in analysis.red_flags] == ["gi_bleeding"]
+    np.testing.assert_array_equal(first, second)
+
+
+def test_a_clinic_that_adds_an_example_waits_for_that_example_alone(tmp_path: Path) -> None:
+    kb, cache = _copy(tmp_path), tmp_path / "cache"
+    texts = _few_examples(kb)
+    before, _ = _warmed(kb, cache)
+    added = "he is bringing up dark brown bits like ground coffee, a whole cupful"
+    with (kb / EXAMPLES_FILE).open("a", encoding="utf-8") as examples:
+        row = {"id": "k-test-1", "text": added, "language": "en", "flag": "gi_bleeding"}
+        examples.write(json.dumps(row) + "\n")
+    after, calls = _warmed(kb, cache)
+    assert calls == [1]
+    np.testing.assert_array_equal(after[: len(texts)], before)
+    fresh = Understanding(kb).fleet.red_flag_similarity.embedder.embed_queries([added])[0]
+    np.testing.assert_allclose(after[-1], fresh, atol=1e-5)
+    _, calls = _warmed(kb, cache)
+    assert calls == []
+
+
+def test_vectors_already_in_memory_are_left_in_the_cache_folder_too(tmp_path: Path) -> None:
+    """A test run or a bench that embedded the examples first still leaves them for the app."""
+    from assistant.micromodels import red_flag_similarity as module
+
+    kb = _copy(tmp_path)
+    _few_examples(kb)
+    module._VECTORS.clear()
+    in_memory = Understanding(kb).fleet.red_flag_similarity
+    in_memory.warm_up()
+    cache = tmp_path / "cache"
+    Understanding(kb, cache_dir=cache).warm_up()
+    assert len(list(cache.glob("red_flag_vectors-*.npz"))) == 1
+    assert not list(cache.glob("*.partial"))
+    again, calls = _warmed(kb, cache)
+    assert calls == []
+    assert in_memory._vectors is not None
+    np.testing.assert_array_equal(again, in_memory._vectors)
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_time_not_the_screen(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    texts = _few_examples(kb)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    vectors, calls = _warmed(kb, blocked)
+    assert calls == [len(texts)] and vectors.shape[0] == len(texts)
+    result = Understanding(kb, cache_dir=blocked).fleet.red_flag_similarity.run(texts[0])
+    assert result.trace.status != "escalated"
+
+
+def test_an_unreadable_vector_cache_is_embedded_again(tmp_path: Path) -> None:
+    kb, cache = _copy(tmp_path), tmp_path / "cache"
+    texts = _few_examples(kb)
+    good, _ = _warmed(kb, cache)
+    (saved,) = cache.glob("red_flag_vectors-*.npz")
+    saved.write_bytes(b"not a numpy file")
+    again, calls = _warmed(kb, cache)
+    assert calls == [len(texts)]
+    np.testing.assert_allclose(again, good, atol=1e-5)
+    _, calls = _warmed(kb, cache)
+    assert calls == []  # the file was written again
 
 
 def test_no_held_out_utterance_is_an_example() -> None:

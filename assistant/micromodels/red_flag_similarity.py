@@ -29,8 +29,11 @@ only when the rules found nothing; any error escalates (fails closed), like the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -56,6 +59,11 @@ MARGIN: Final = 0.005
 MIN_WORDS: Final = 4
 _KEYS: Final = frozenset({"id", "text", "language", "flag"})
 _COHORTS: Final = ("en", "ar", "ur", "ur-Latn")
+_LOG = logging.getLogger(__name__)
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def too_short(text: str) -> bool:
@@ -103,7 +111,7 @@ def load_examples(path: Path, flag_codes: frozenset[str]) -> tuple[Example, ...]
 
 
 # Example vectors, once per process per (examples file, embedder): tests and the app build
-# several fleets, and embedding ~500 examples takes seconds on 2 cores.
+# several fleets, and embedding some 3,800 examples takes over a minute on 2 cores.
 _VECTORS: dict[tuple[str, str], NDArray[np.float32]] = {}
 _VECTORS_LOCK = threading.Lock()
 
@@ -121,8 +129,8 @@ class RedFlagSimilarity:
         margin: float = MARGIN,
         cache_dir: Path | None = None,
     ) -> None:
-        """``cache_dir``: where the examples' vectors are kept between runs (embedding them
-        takes ~10 s on 2 cores); None keeps them in memory only."""
+        """``cache_dir``: where the examples' vectors are kept between runs (embedding all of
+        them takes over a minute on 2 cores); None keeps them in memory only."""
         self._path = knowledge_dir / EXAMPLES_FILE
         self._flag_info = flag_info
         self._examples = load_examples(self._path, flag_codes)
@@ -158,29 +166,63 @@ class RedFlagSimilarity:
             with _VECTORS_LOCK:
                 if key not in _VECTORS:
                     _VECTORS[key] = self._cached_or_embedded(key[1])
+                elif self._cache_dir is not None and not self._cache_path(key[1]).is_file():
+                    self._save(self._cache_path(key[1]), _VECTORS[key])  # leave them on disk too
                 self._vectors = _VECTORS[key]
 
     def _cached_or_embedded(self, embedder_id: str) -> NDArray[np.float32]:
+        """The examples' vectors, from the cache file where a text's vector is already there.
+
+        The cache is keyed by each example's text, so a clinic that adds a line to the examples
+        file waits for that line alone, not for all of them (~20 ms each on 2 cores)."""
         texts = [e.text for e in self._examples]
         if self._cache_dir is None:
             return self.embedder.embed_queries(texts)
-        tag = hashlib.sha256(f"{self._sha}|{embedder_id}".encode()).hexdigest()[:24]
-        path = self._cache_dir / f"red_flag_examples-{tag}.npy"
-        if path.is_file():
-            try:
-                cached: NDArray[np.float32] = np.asarray(
-                    np.load(path, allow_pickle=False), dtype=np.float32
-                )
-                if cached.shape == (len(texts), self.embedder.dim):
-                    return cached
-            except (OSError, ValueError):
-                pass  # unreadable: embed again and overwrite
-        vectors = self.embedder.embed_queries(texts)
-        self._cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.npy")
-        np.save(partial, vectors, allow_pickle=False)
-        partial.replace(path)
+        path = self._cache_path(embedder_id)
+        known = self._read_cache(path)
+        keys = [_text_key(t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in known}
+        if missing:
+            embedded = self.embedder.embed_queries(list(missing.values()))
+            known.update(zip(missing, embedded, strict=True))
+        vectors = np.stack([known[k] for k in keys]).astype(np.float32, copy=False)
+        if missing or len(known) != len(set(keys)):
+            self._save(path, vectors)
         return vectors
+
+    def _cache_path(self, embedder_id: str) -> Path:
+        assert self._cache_dir is not None
+        tag = hashlib.sha256(embedder_id.encode()).hexdigest()[:24]
+        return self._cache_dir / f"red_flag_vectors-{tag}.npz"
+
+    def _save(self, path: Path, vectors: NDArray[np.float32]) -> None:
+        """The examples' vectors by text key, written whole or not at all."""
+        unique = dict(zip((_text_key(e.text) for e in self._examples), vectors, strict=True))
+        # A name of its own: the app and a bench may write the same cache at once.
+        partial = path.with_name(f"{path.stem}.{os.getpid()}-{threading.get_ident()}.partial")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as out:
+                np.savez(out, keys=np.array(list(unique)), vectors=np.stack(list(unique.values())))
+            partial.replace(path)
+        except OSError as exc:  # a full or read-only disk costs the next start time, not the screen
+            _LOG.warning("red-flag example vectors not cached in %s: %s", path.parent, exc)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+    def _read_cache(self, path: Path) -> dict[str, NDArray[np.float32]]:
+        """Text key -> vector from the cache file; empty when it is absent or unreadable (the
+        vectors are then embedded again and the file rewritten)."""
+        if not path.is_file():
+            return {}
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                keys, vectors = saved["keys"], np.asarray(saved["vectors"], dtype=np.float32)
+        except (OSError, ValueError, KeyError):
+            return {}
+        if vectors.ndim != 2 or vectors.shape != (len(keys), self.embedder.dim):
+            return {}
+        return {str(k): vectors[i] for i, k in enumerate(keys)}
 
     def nearest(self, text: str) -> tuple[Example | None, float, float]:
         """The nearest emergency example, its similarity, and the nearest other's similarity."""
