@@ -524,6 +524,14 @@ def test_bleeding_in_pregnancy_is_vaginal_bleeding(
         ("can't lift my arm? no, I can lift my arm", "en", {}),
         # "بعد ما" is "after", not a denial.
         ("بعد ما أكلت صار عندي مغص", "ar", {"abdominal_pain": True}),
+        # "ولا فيني" goes on denying: "فيني" (I have) does not end the denial it belongs to.
+        ("ما عندي حرارة ولا فيني مغص", "ar", {"fever": False, "abdominal_pain": False}),
+        # No fit for years is a denied seizure (blind round 10, written anew).
+        ("كان عندي صرع وأنا صغير ومن عشر سنين ما جتني ولا نوبة", "ar", {"seizure": False}),
+        ("بچپن میں مرگی تھی، دس سال سے کوئی دورہ نہیں پڑا", "ur", {"seizure": False}),
+        ("bachpan mein mirgi thi, 10 saal se ek bhi dora nahi para", "ur", {"seizure": False}),
+        # An asthma attack ("نوبة ربو") is not a seizure ("نوبة").
+        ("جاتني نوبة ربو أمس بالليل", "ar", {"asthma": True}),
     ],
 )
 def test_negation_families(

@@ -1335,6 +1335,39 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
             "thunderclap_headache",
         ),
         ("ur", "abhi ammi gir gayin aur thori der hosh hi nahi tha", "fainting"),
+        # Wordings of blind round 10 that the rules missed, written anew.
+        ("en", "at night I think to jump from the roof and finish it all", "suicide_risk"),
+        ("ar", "أحس إن الكل بيرتاحون لو أنا مو موجود", "suicide_risk"),
+        ("ar", "جوزي وقع في الصالة وراح مننا دقيقتين", "fainting"),
+        ("ur", "abbu ki zuban larkhra rahi hai aur munh terha ho gaya", "stroke_signs"),
+        # A relative's emergency told now by a caregiver (development misses, written anew).
+        ("ar", "أبوي قبل ساعة طاح وصار يرجف كله", "seizure"),
+        ("ur", "meri behen ko 103 bukhar hai aur gardan akri hui hai", "meningitis_signs"),
+        (
+            "en",
+            "pls help my grandad cant lift his arm and his words are all mixed up",
+            "stroke_signs",
+        ),
+        # Blind round 11, written anew.
+        (
+            "en",
+            "all of a sudden my mouth went crooked and my words are coming out mushy",
+            "stroke_signs",
+        ),
+        (
+            "en",
+            "ate prawns at lunch, now my tongue feels too big and my throat is getting tight",
+            "anaphylaxis",
+        ),
+        ("ar", "فجأة جاني أقوى وجع راس بحياتي وأنا أشيل صندوق", "thunderclap_headache"),
+        ("ar", "بنتي ما تقدر تكمل جملة وتلهث وهي قاعدة", "severe_breathing_difficulty"),
+        ("ur", "کل رات سوچتا رہا کہ چھت سے کود جاؤں", "suicide_risk"),
+        ("ur", "sach kahun to lagta hai behtar hai main na rahun", "suicide_risk"),
+        (
+            "ur",
+            "bete ko tez bukhar hai, gardan aage ko jhuk hi nahi rahi aur roshni chubhti hai",
+            "meningitis_signs",
+        ),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1348,6 +1381,10 @@ def test_dialect_wordings_of_an_emergency(
     [
         ("en", "I fainted once 3 yrs ago when I gave blood, never happened again"),
         ("ar", "أمي طاحت مغمى عليها السنة اللي طافت من السكر"),
+        ("en", "I fainted once at a wedding long back, nothing like that since"),
+        ("en", "Passed out from the heat at a wedding last August, fine since"),
+        ("ar", "أغمى علي مرة وأنا في الثانوية ومن يومها ما صار لي شي"),
+        ("ur", "تین سال پہلے گرمی میں ایک بار چکرا کر بے ہوش ہو گئی تھی"),
     ],
 )
 def test_an_event_of_years_back_is_not_an_emergency_now(
