@@ -18,16 +18,12 @@ hypothesis_settings.load_profile(os.environ.get("INTAKE_HYPOTHESIS", "suite"))
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-# Outside the work tree and shared by test runs (like the converted model in
-# test_summarizer): the red-flag example vectors are embedded once, not on every run.
-TEST_CACHE = (
-    Path(
-        os.environ.get(
-            "INTAKE_TEST_MODEL_CACHE", Path.home() / ".cache" / "amal-intake" / "test-data"
-        )
-    )
-    / "cache"
+# A data folder outside the work tree, shared by test runs: the narrative model converts and
+# the red-flag example vectors are embedded once, not on every run.
+TEST_DATA_DIR = Path(
+    os.environ.get("INTAKE_TEST_MODEL_CACHE", Path.home() / ".cache" / "amal-intake" / "test-data")
 )
+TEST_CACHE = TEST_DATA_DIR / "cache"  # where Settings(data_dir=TEST_DATA_DIR) keeps vectors
 
 
 POSTGRES_URL = os.environ.get("INTAKE_TEST_DATABASE_URL", "")

