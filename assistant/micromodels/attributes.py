@@ -26,6 +26,7 @@ from assistant.lexicon import (
     phrase_table,
     str_list,
 )
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
 from assistant.text import normalize
 
 V = TypeVar("V")
@@ -170,13 +171,22 @@ class AttributeParser:
         spans: list[tuple[Finding, Span]],
         language: str,
         pain_concepts: set[str],
+        context: ContextMap = EMPTY_CONTEXT,
     ) -> list[Finding]:
         """Each affirmed finding, the patient's or a relative's, with the attributes said in its
         sentence (a caregiver's "his chest pain is 9 out of 10" is read for the red-flag screen;
         past, denied and hypothetical findings get none)."""
         durations = self.durations(doc)
         severities = self.severities(doc)
-        characters = [(m.payload, Span(m.start, m.end)) for m in self.characters.find(doc)]
+        # A denied character word ("no pressure") or one inside a denied finding ("ما فيه ضيقة
+        # نفس") describes nothing.
+        denied = [s for f, s in spans if not f.present]
+        characters = [
+            (m.payload, Span(m.start, m.end))
+            for m in self.characters.find(doc)
+            if "NEGATED" not in context.categories(m.start, m.end)
+            and not any(overlaps(m.start, m.end, d.start, d.end) for d in denied)
+        ]
         onsets = self.onsets.find(doc)
         side = DURATION_SIDE.get(language, "after")
         out: list[Finding] = []

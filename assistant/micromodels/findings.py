@@ -221,7 +221,9 @@ class FindingsModel:
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)
         results = _bleeding_in_pregnancy(results, self.vocab.concepts["vaginal_bleeding"].label)
-        found = _dedupe(self.attributes.attach(doc, results, language, self._pain_concepts))
+        found = _dedupe(
+            self.attributes.attach(doc, results, language, self._pain_concepts, context)
+        )
         return _fold_generic_pain(found, self._pain_concepts)
 
 
