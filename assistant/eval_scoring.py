@@ -10,7 +10,10 @@ fixing the fleet's label over growing these tables.
 How a cohort's figures are computed (micro-averaged over the cohort):
 - findings: a finding is the pair (label, present). Fleet labels are lower-cased and put through
   ``FINDING_SYNONYMS``; the tail of the fleet's code is tried too. Findings with a ``context``
-  other than "current" (family, history) are left out.
+  other than "current" (family, history) are left out. Gold labels come from a fixed list (the
+  gold README's ``labels`` block): a fleet finding outside it ("epilepsy", "fall") can never be
+  in the gold, and ``fp_unlabelled`` counts those extra findings apart, so that F1 can also be
+  read over the gold's own labels.
 - negation accuracy: over gold findings whose label the fleet found, where the gold or the fleet
   says "absent": the share where the fleet's polarity equals the gold one.
 - medication recall: gold medications whose generic name (after ``DRUG_ALIASES``) the fleet
@@ -382,6 +385,7 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    fp_unlabelled: int = 0  # extra findings whose label is not a gold label at all
     neg: list[bool] = field(default_factory=list)
     dur: list[bool] = field(default_factory=list)
     sev: list[bool] = field(default_factory=list)
@@ -411,8 +415,22 @@ class Score:
     failures: list[str] = field(default_factory=list)
 
 
-def score_row(row: dict[str, Any], out: dict[str, Any], score: Score) -> list[str]:
-    """Add one utterance to ``score``; return what went wrong, one line each."""
+def gold_labels(readme: str) -> frozenset[str]:
+    """The finding labels a gold utterance may use: the ``labels`` block of the gold README."""
+    found = re.search(r"<!-- labels:start -->(.*?)<!-- labels:end -->", readme, re.S)
+    if not found:
+        return frozenset()
+    return frozenset(label.strip() for label in found.group(1).split(",") if label.strip())
+
+
+def score_row(
+    row: dict[str, Any],
+    out: dict[str, Any],
+    score: Score,
+    labels: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Add one utterance to ``score``; return what went wrong, one line each. ``labels``: the
+    gold's label list, to count extra findings outside it apart (``fp_unlabelled``)."""
     problems: list[str] = []
     gold_findings = {f["label"]: f for f in row["findings"]}
     predicted: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -426,6 +444,8 @@ def score_row(row: dict[str, Any], out: dict[str, Any], score: Score) -> list[st
     tp = gold_pairs & pred_pairs
     score.tp += len(tp)
     score.fp += len(pred_pairs - gold_pairs)
+    if labels:
+        score.fp_unlabelled += sum(1 for label, _ in pred_pairs - gold_pairs if label not in labels)
     score.fn += len(gold_pairs - pred_pairs)
     for tag in row["tags"]:
         if tag in BY_TAG:
