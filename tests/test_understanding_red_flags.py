@@ -10,8 +10,14 @@ import pytest
 
 from assistant.concepts import RedFlag
 from assistant.errors import ConfigError
+from assistant.lexicon import Doc
 from assistant.micromodels.red_flags import RedFlagScreen
-from assistant.understanding import Understanding
+from assistant.text import clean_input
+from assistant.understanding import (
+    Understanding,
+    denials_for_resemblance,
+    readable_for_resemblance,
+)
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -1501,3 +1507,46 @@ def test_wordings_of_the_retired_sixth_split(
     understanding: Understanding, lang: str, text: str, flag: str
 ) -> None:
     assert flag in {f.code for f in _flags(understanding, text, lang)}
+
+
+def _resemblance_notes(u: Understanding, text: str, lang: str) -> list[str]:
+    _analysis, traces = u.analyze(text, lang)  # type: ignore[arg-type]
+    return [t.note or "" for t in traces if t.model == "red_flag_similarity"]
+
+
+def test_a_sentence_whose_only_qualifier_is_a_denial_is_compared_apart(
+    understanding: Understanding,
+) -> None:
+    """ "Can't take a breath, can't finish a word": the rules read only shortness of breath;
+    the sentence holds a denial, so it is compared on its own after the plain sentences."""
+    text = "ولدي ما يقدر ياخذ نفس ولا يقدر يكمل كلمة وشفايفه لونها غريب"
+    assert [f.code for f in _flags(understanding, text, "ar")] == ["severe_breathing_difficulty"]
+    notes = _resemblance_notes(understanding, text, "ar")
+    assert notes[0] == "skipped:qualified" and notes[1].startswith("nearest:")
+
+
+def test_a_short_denial_is_not_compared(understanding: Understanding) -> None:
+    doc = Doc(
+        clean_input("My right arm feels heavy and useless since I woke up. No headache, no fall.")
+    )
+    context = understanding.fleet.negation.run(doc).value
+    assert readable_for_resemblance(doc, context).startswith("My right arm")
+    assert denials_for_resemblance(doc, context) == ""
+    # Seven words with a denial are compared; five are not.
+    assert (
+        len(_resemblance_notes(understanding, "No headache, no fever, no fall at all", "en")) == 2
+    )
+    assert _resemblance_notes(understanding, "No headache and no fever.", "en") == [
+        "skipped:qualified"
+    ]
+
+
+def test_a_relative_ill_now_is_read_by_resemblance(understanding: Understanding) -> None:
+    """Told with no word of the past, the relative is the patient: resemblance reads the
+    sentence that names them. Told as the past, it stays blind to it."""
+    now = "my grandad is slumped over in the majlis and nothing he says makes any sense"
+    assert _flags(understanding, now, "en")
+    assert _resemblance_notes(understanding, now, "en")[0].startswith("nearest:")
+    past = "my grandad was slumped over and nothing he said made sense when he had his stroke"
+    assert _flags(understanding, past, "en") == []
+    assert _resemblance_notes(understanding, past, "en") == ["skipped:qualified"]
