@@ -9,7 +9,7 @@ escalates the utterance.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,9 +35,6 @@ QUALIFIERS = frozenset({"NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"})
 # A sentence with a finding or medicine and at most this many words the models did not read
 # ("bukhar hai 20 min se", "my stomach hurts for 20 minutes") is read whole by the rules.
 MAX_UNREAD_WORDS = 2
-# Sentences with a denial are compared only from this many words: short denials ("khoon wagera
-# nahi aata", "abhi koi takleef nahi") lie near short emergencies in the e5 space.
-MIN_DENIAL_WORDS = 6
 _NOTHING_READ: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
 
 
@@ -59,37 +56,8 @@ def read_by_the_rules(doc: Doc, read: tuple[frozenset[int], frozenset[int]]) -> 
     return {s for s in with_concept if sentences.get(s, 0) <= MAX_UNREAD_WORDS}
 
 
-def _unqualified_sentences(
-    doc: Doc,
-    context: ContextMap,
-    read: tuple[frozenset[int], frozenset[int]],
-    qualifiers: frozenset[str],
-) -> dict[int, list[int]]:
-    """Token indices of each sentence that no ``qualifiers`` scope touches and that the
-    findings and medications models did not read whole."""
-    tokens = doc.tokens
-    touched = {
-        tokens[i].sentence
-        for s in context.scopes
-        if s.category in qualifiers
-        for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end))
-    } | read_by_the_rules(doc, read)
-    sentences: dict[int, list[int]] = {}
-    for t in tokens:
-        if t.sentence not in touched:
-            sentences.setdefault(t.sentence, []).append(t.index)
-    return sentences
-
-
-def _joined(doc: Doc, sentences: Iterable[list[int]]) -> str:
-    return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences)
-
-
 def readable_for_resemblance(
-    doc: Doc,
-    context: ContextMap,
-    read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ,
-    relative_now: bool = False,
+    doc: Doc, context: ContextMap, read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ
 ) -> str:
     """The sentences resemblance can read: those without a denial, a relative, the past or a
     hypothetical ("I don't need pillows to breathe" reads like orthopnoea), and not already
@@ -98,37 +66,21 @@ def readable_for_resemblance(
     the other sentences of the message are still compared ("I am not one to make a fuss. A
     heavy pressure came on in my chest ..."). Words that only sound like a denial ("bleeding
     that won't stop") are the context model's pseudo-triggers and open no scope. Empty when no
-    sentence is readable. The sentences with a denial only are compared apart
-    (``denials_for_resemblance``). ``relative_now``: the relative spoken of is the patient,
-    ill now (``RedFlagScreen.relative_now``), so sentences naming them are read too."""
-    qualifiers = _qualifiers(relative_now)
-    return _joined(doc, _unqualified_sentences(doc, context, read, qualifiers).values())
-
-
-def _qualifiers(relative_now: bool) -> frozenset[str]:
-    return QUALIFIERS - {"FAMILY"} if relative_now else QUALIFIERS
-
-
-def denials_for_resemblance(
-    doc: Doc,
-    context: ContextMap,
-    read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ,
-    relative_now: bool = False,
-) -> str:
-    """The sentences whose only qualifier is a denial, compared apart from the others when those
-    raised nothing. Emergencies are often told with a negative ("ما يگدر يحچي", "khoon rukne ka
-    naam nahi le raha", "can't get a word out") that the rules may not know; the denials of
-    emergencies ("no chest pain, just a cough") are among the examples as near misses. Apart,
-    because a denial joined to an emergency sentence ("... can hardly hold the cup. No
-    headache, no fall.") pulls the whole message towards the near misses. Empty under
-    ``MIN_DENIAL_WORDS`` words."""
-    qualifiers = _qualifiers(relative_now)
-    plain = _unqualified_sentences(doc, context, read, qualifiers)
-    denied = _unqualified_sentences(doc, context, read, qualifiers - {"NEGATED"})
-    kept = [ids for s, ids in denied.items() if s not in plain]
-    if sum(doc.tokens[i].is_word for ids in kept for i in ids) < MIN_DENIAL_WORDS:
-        return ""
-    return _joined(doc, kept)
+    sentence is readable."""
+    tokens = doc.tokens
+    touched = {
+        tokens[i].sentence
+        for s in context.scopes
+        if s.category in QUALIFIERS
+        for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end))
+    } | read_by_the_rules(doc, read)
+    if not touched:
+        return doc.text
+    sentences: dict[int, list[int]] = {}
+    for t in tokens:
+        if t.sentence not in touched:
+            sentences.setdefault(t.sentence, []).append(t.index)
+    return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +195,7 @@ class Understanding:
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
             read = self.read_tokens(doc) if findings is not None else _NOTHING_READ
-            now = f.red_flags.relative_now(doc, ctx)
-            readable = readable_for_resemblance(doc, ctx, read, now)
+            readable = readable_for_resemblance(doc, ctx, read)
             skipped = None
             if not readable:
                 # Why nothing is left to compare: a qualifier in every sentence, or words the
@@ -253,11 +204,6 @@ class Understanding:
             resembles = f.red_flag_similarity.run(readable, skipped)
             traces.append(resembles.trace)
             flags = list(resembles.value)
-            denied = denials_for_resemblance(doc, ctx, read, now)
-            if not flags and denied:
-                resembles = f.red_flag_similarity.run(denied)
-                traces.append(resembles.trace)
-                flags = list(resembles.value)
         if findings and flags:
             findings = f.red_flags.named(findings, flags)
         blind = context is None or findings is None

@@ -52,11 +52,7 @@ from assistant.micromodels.red_flag_similarity import (
     too_short,
 )
 from assistant.text import clean_input
-from assistant.understanding import (
-    Understanding,
-    denials_for_resemblance,
-    readable_for_resemblance,
-)
+from assistant.understanding import Understanding, readable_for_resemblance
 from bench._common import KNOWLEDGE_DIR, markdown_table, percentile
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
 
@@ -93,24 +89,19 @@ POOLS: dict[str, tuple[int, dict[str, str]]] = {
 BUSY_PROCESSES = 2  # the "busy" columns: this many processes spinning beside the app
 
 
-def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str], list[str]]:
-    """Did the phrase rules raise a flag; the sentences resemblance may read, and those with a
-    denial only that it compares apart ("" for none)."""
+def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
+    """Did the phrase rules raise a flag; the sentences resemblance may read ("" for none)."""
     f = u.fleet
-    flagged, readable, denied = [], [], []
+    flagged, readable = [], []
     for row in rows:
         doc = Doc(clean_input(row["text"]))
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
         allergies = f.allergies.run(doc, context).value.allergies
         flagged.append(bool(u.screen_rules(doc, context, findings, allergies)[1].value))
-        read = u.read_tokens(doc)
-        now = f.red_flags.relative_now(doc, context)
-        text = readable_for_resemblance(doc, context, read, now)
+        text = readable_for_resemblance(doc, context, u.read_tokens(doc))
         readable.append("" if too_short(text) else text)
-        text = denials_for_resemblance(doc, context, read, now)
-        denied.append("" if too_short(text) else text)
-    return np.array(flagged), readable, denied
+    return np.array(flagged), readable
 
 
 def nearest(
@@ -163,27 +154,22 @@ def main() -> int:
     data = {}
     for split, rows in splits.items():
         own = [index.get(r["id"], -1) if split == "dev" else -1 for r in rows]
-        rules, readable, denied = rules_and_readable(u, rows)
-        # Each text compared: the plain sentences, then those with a denial only (as the fleet).
-        nearness = []
-        for texts in (readable, denied):
-            vectors = embedder.embed_queries(
-                [text or r["text"] for text, r in zip(texts, rows, strict=True)]
-            )
-            best, other = nearest(vectors, bank, emergency, own)
-            nearness.append((best, other, np.array([bool(text) for text in texts])))
+        rules, readable = rules_and_readable(u, rows)
+        qualified = np.array([not text for text in readable])
+        vectors = embedder.embed_queries(
+            [text or r["text"] for text, r in zip(readable, rows, strict=True)]
+        )
         gold = np.array([bool(r["red_flags"]) for r in rows])
         cohorts = {c: np.array([r["cohort"] == c for r in rows]) for c in COHORTS}
-        data[split] = (nearness, rules, gold, cohorts)
+        data[split] = (*nearest(vectors, bank, emergency, own), rules, qualified, gold, cohorts)
 
     def resemblance(split: str, threshold: float, margin: float) -> Bools:
-        flagged: Bools = np.zeros(len(splits[split]), dtype=bool)
-        for best, other, compared in data[split][0]:
-            flagged |= (best >= threshold) & (best - other >= margin) & compared
+        best, other, _rules, qualified, _gold, _cohorts = data[split]
+        flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified
         return flagged
 
     # The selection rule, on the development split only.
-    _n, rules, gold, cohorts = data["dev"]
+    _b, _o, rules, _q, gold, cohorts = data["dev"]
     picked: tuple[float, float, float, float] | None = None  # low, mean, specificity, margin
     for margin in np.arange(0.0, 0.0301, 0.0025):  # loosest first
         both = resemblance("dev", THRESHOLD_FLOOR, margin) | rules
@@ -212,7 +198,7 @@ def main() -> int:
     for split, title in (("dev", "dev (leave-one-out)"), ("test", "held-out")):
         if split not in data:
             continue
-        _n, rules, gold, cohorts = data[split]
+        _b, _o, rules, _q, gold, cohorts = data[split]
         alone = resemblance(split, THRESHOLD, MARGIN)
         for cohort, mask in cohorts.items():
             cells = [rates(flags, gold, mask) for flags in (rules, alone, alone | rules)]

@@ -10,14 +10,8 @@ import pytest
 
 from assistant.concepts import RedFlag
 from assistant.errors import ConfigError
-from assistant.lexicon import Doc
 from assistant.micromodels.red_flags import RedFlagScreen
-from assistant.text import clean_input
-from assistant.understanding import (
-    Understanding,
-    denials_for_resemblance,
-    readable_for_resemblance,
-)
+from assistant.understanding import Understanding
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -1406,46 +1400,6 @@ def test_a_relatives_symptom_that_has_lasted_days_is_the_patients_now(
     assert "meningitis_signs" in {f.code for f in _flags(understanding, text, "ur")}
 
 
-# A relative's signs told with no time word are happening now: the speaker has brought them.
-# Told as the past or as a lasting condition, they stay family history.
-RELATIVE_WITHOUT_TIME_WORD = [
-    (
-        "en",
-        "my uncle's mouth went crooked and his words are coming out mushy",
-        "my uncle's mouth was crooked and his words were mushy after his stroke. I have a cough",
-    ),
-    (
-        "ar",
-        "عمي فمه معوج وكلامه مو واضح",
-        "عمي كان فمه معوج وكلامه مو واضح بعد الجلطة، وأنا عندي كحة",
-    ),
-    (
-        "ur",
-        "ابو کا منہ ٹیڑھا ہو گیا ہے اور بول نہیں پا رہے",
-        "ابو کا منہ ٹیڑھا ہو گیا تھا جب انہیں فالج ہوا تھا۔ مجھے کھانسی ہے",
-    ),
-    (
-        "ur-Latn",
-        "abbu ka munh terha ho gaya hai aur bol nahi pa rahe",
-        "abbu ka munh terha ho gaya tha jab unhein falij hua tha. mujhe khansi hai",
-    ),
-]
-
-
-@pytest.mark.parametrize(("lang", "now", "told_as_past"), RELATIVE_WITHOUT_TIME_WORD)
-def test_a_relatives_stroke_signs_without_a_time_word_are_an_emergency_now(
-    understanding: Understanding, lang: str, now: str, told_as_past: str
-) -> None:
-    language = "ur" if lang == "ur-Latn" else lang
-    analysis = understanding.analyze(now, language)[0]
-    assert [f.code for f in analysis.red_flags] == ["stroke_signs"]
-    assert {(f.code, f.context) for f in analysis.findings} >= {
-        ("facial_droop", "current"),
-        ("slurred_speech", "current"),
-    }
-    assert _flags(understanding, told_as_past, language) == []
-
-
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
@@ -1491,7 +1445,7 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ar", "بنتي شفايفها صارت زركة وما تگدر تحچي", "severe_breathing_difficulty"),
         ("ar", "فجأة راسي انفجر وجع وبعمري ما شايف هيچ وجع", "thunderclap_headache"),
         ("ar", "ستي صار كلامها مش مفهوم ولسانها تقيل", "stroke_signs"),
-        ("ar", "أختي حامل وعندها وجع جامد في بطنها", "pregnancy_emergency"),
+        ("ar", "أنا حامل وعندي وجع جامد في بطني", "pregnancy_emergency"),
         ("ar", "بنتي سخنة وعليها نقط حمرا مبتروحش لما أضغط بالكوباية", "meningitis_signs"),
         ("ar", "انجرح إصبعي والدم لا يتوقف", "heavy_bleeding"),
         (
@@ -1499,7 +1453,11 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "بیٹے کو بخار ہے اور جامنی دھبے ہیں جو گلاس سے دبا کر بھی غائب نہیں ہوئے",
             "meningitis_signs",
         ),
-        ("ur", "abba ka seedha haath utha nahi pa rahe aur bol saaf nahi rahe", "stroke_signs"),
+        (
+            "ur",
+            "abhi abba ka seedha haath utha nahi pa rahe aur bol saaf nahi rahe",
+            "stroke_signs",
+        ),
         ("ur", "achanak sar mein dhamaka hua, itna dard kabhi nahi hua", "thunderclap_headache"),
     ],
 )
@@ -1507,46 +1465,3 @@ def test_wordings_of_the_retired_sixth_split(
     understanding: Understanding, lang: str, text: str, flag: str
 ) -> None:
     assert flag in {f.code for f in _flags(understanding, text, lang)}
-
-
-def _resemblance_notes(u: Understanding, text: str, lang: str) -> list[str]:
-    _analysis, traces = u.analyze(text, lang)  # type: ignore[arg-type]
-    return [t.note or "" for t in traces if t.model == "red_flag_similarity"]
-
-
-def test_a_sentence_whose_only_qualifier_is_a_denial_is_compared_apart(
-    understanding: Understanding,
-) -> None:
-    """ "Can't take a breath, can't finish a word": the rules read only shortness of breath;
-    the sentence holds a denial, so it is compared on its own after the plain sentences."""
-    text = "ولدي ما يقدر ياخذ نفس ولا يقدر يكمل كلمة وشفايفه لونها غريب"
-    assert [f.code for f in _flags(understanding, text, "ar")] == ["severe_breathing_difficulty"]
-    notes = _resemblance_notes(understanding, text, "ar")
-    assert notes[0] == "skipped:qualified" and notes[1].startswith("nearest:")
-
-
-def test_a_short_denial_is_not_compared(understanding: Understanding) -> None:
-    doc = Doc(
-        clean_input("My right arm feels heavy and useless since I woke up. No headache, no fall.")
-    )
-    context = understanding.fleet.negation.run(doc).value
-    assert readable_for_resemblance(doc, context).startswith("My right arm")
-    assert denials_for_resemblance(doc, context) == ""
-    # Seven words with a denial are compared; five are not.
-    assert (
-        len(_resemblance_notes(understanding, "No headache, no fever, no fall at all", "en")) == 2
-    )
-    assert _resemblance_notes(understanding, "No headache and no fever.", "en") == [
-        "skipped:qualified"
-    ]
-
-
-def test_a_relative_ill_now_is_read_by_resemblance(understanding: Understanding) -> None:
-    """Told with no word of the past, the relative is the patient: resemblance reads the
-    sentence that names them. Told as the past, it stays blind to it."""
-    now = "my grandad is slumped over in the majlis and nothing he says makes any sense"
-    assert _flags(understanding, now, "en")
-    assert _resemblance_notes(understanding, now, "en")[0].startswith("nearest:")
-    past = "my grandad was slumped over and nothing he said made sense when he had his stroke"
-    assert _flags(understanding, past, "en") == []
-    assert _resemblance_notes(understanding, past, "en") == ["skipped:qualified"]

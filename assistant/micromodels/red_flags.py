@@ -196,18 +196,6 @@ class RedFlagScreen:
         person spoken of is the one to see now: the speaker may be a caregiver."""
         return self._said(doc, context, "acute_now")
 
-    def relative_now(self, doc: Doc, context: ContextMap) -> bool:
-        """Whether a relative's signs are happening now: words say so ("suddenly", "this
-        morning"), or nothing in the utterance tells of the past, a habit or a lasting
-        condition ("my uncle's mouth went crooked and his words are coming out mushy")."""
-        return self.acute_now(doc, context) or self._told_as_now(doc, context)
-
-    def _told_as_now(self, doc: Doc, context: ContextMap) -> bool:
-        assert self.matcher is not None
-        return not any(
-            s.category in ("HISTORICAL", "HYPOTHETICAL") for s in context.scopes
-        ) and not any(m.payload == "told_as_past" for m in self.matcher.find(doc))
-
     def habitual(self, doc: Doc, context: ContextMap) -> bool:
         """Words that make a reaction what a substance always does ("makes my lips swell",
         "سوج جاتے ہیں"): an allergy to record, not an attack today."""
@@ -231,7 +219,7 @@ class RedFlagScreen:
         It becomes a current finding; a relative's chronic condition or past illness stays
         family history."""
         kept = list(findings)
-        if not any(self._acute_of_others(f) for f in kept) or not self.relative_now(doc, context):
+        if not any(self._acute_of_others(f) for f in kept) or not self.acute_now(doc, context):
             return kept
         return [replace(f, context="current") if self._acute_of_others(f) else f for f in kept]
 
@@ -271,7 +259,7 @@ class RedFlagScreen:
                 said_of_others.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
             elif not categories:
                 evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
-        if "acute_now" in evidence or self._told_as_now(doc, context):
+        if "acute_now" in evidence:
             # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
                 if self._acute_of_others(f):
