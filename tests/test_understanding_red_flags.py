@@ -1368,6 +1368,49 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
             "bete ko tez bukhar hai, gardan aage ko jhuk hi nahi rahi aur roshni chubhti hai",
             "meningitis_signs",
         ),
+        # Wordings of the retired sixth held-out split that the fleet missed, written anew.
+        ("en", "been cutting myself again when it all gets too much", "suicide_risk"),
+        (
+            "en",
+            "I sleep sitting up now, if I lie flat I cant breath",
+            "severe_breathing_difficulty",
+        ),
+        ("ar", "بنتي شفايفها صارت زركة وما تگدر تحچي", "severe_breathing_difficulty"),
+        ("ar", "فجأة راسي انفجر وجع وبعمري ما شايف هيچ وجع", "thunderclap_headache"),
+        ("ar", "ستي صار كلامها مش مفهوم ولسانها تقيل", "stroke_signs"),
+        ("ar", "أنا حامل وعندي وجع جامد في بطني", "pregnancy_emergency"),
+        ("ar", "بنتي سخنة وعليها نقط حمرا مبتروحش لما أضغط بالكوباية", "meningitis_signs"),
+        ("ar", "انجرح إصبعي والدم لا يتوقف", "heavy_bleeding"),
+        (
+            "ur",
+            "بیٹے کو بخار ہے اور جامنی دھبے ہیں جو گلاس سے دبا کر بھی غائب نہیں ہوئے",
+            "meningitis_signs",
+        ),
+        (
+            "ur",
+            "abhi abba ka seedha haath utha nahi pa rahe aur bol saaf nahi rahe",
+            "stroke_signs",
+        ),
+        ("ur", "achanak sar mein dhamaka hua, itna dard kabhi nahi hua", "thunderclap_headache"),
+        # Blind round 12, written anew.
+        (
+            "en",
+            "lifting the shopping and something exploded in the back of my head",
+            "thunderclap_headache",
+        ),
+        ("ar", "طق شي ورا راسي كأنه انفجر، صداع ما مر علي شرواه", "thunderclap_headache"),
+        (
+            "ur",
+            "بیٹی کو تیز بخار ہے، گردن آگے نہیں جھکاتی اور لائٹ سے آنکھیں میچ لیتی ہے",
+            "meningitis_signs",
+        ),
+        ("ur", "kapra daba rakha hai phir bhi khoon rukne ka naam nahi le raha", "heavy_bleeding"),
+        (
+            "ur",
+            "uthte hi aankhon ke aage andhera chha gaya aur seedha farsh pe gir gayi",
+            "fainting",
+        ),
+        ("ur", "abbu ne abhi bohat saara khoon ulta hai", "vomiting_blood"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1430,38 +1473,3 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
     chest = [f for f in analysis.findings if f.code == "chest_pain"]
     assert chest and chest[0].character is None
     assert analysis.red_flags == []
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "flag"),
-    [
-        # Wordings of the retired sixth held-out split that the fleet missed, written anew.
-        ("en", "been cutting myself again when it all gets too much", "suicide_risk"),
-        (
-            "en",
-            "I sleep sitting up now, if I lie flat I cant breath",
-            "severe_breathing_difficulty",
-        ),
-        ("ar", "بنتي شفايفها صارت زركة وما تگدر تحچي", "severe_breathing_difficulty"),
-        ("ar", "فجأة راسي انفجر وجع وبعمري ما شايف هيچ وجع", "thunderclap_headache"),
-        ("ar", "ستي صار كلامها مش مفهوم ولسانها تقيل", "stroke_signs"),
-        ("ar", "أنا حامل وعندي وجع جامد في بطني", "pregnancy_emergency"),
-        ("ar", "بنتي سخنة وعليها نقط حمرا مبتروحش لما أضغط بالكوباية", "meningitis_signs"),
-        ("ar", "انجرح إصبعي والدم لا يتوقف", "heavy_bleeding"),
-        (
-            "ur",
-            "بیٹے کو بخار ہے اور جامنی دھبے ہیں جو گلاس سے دبا کر بھی غائب نہیں ہوئے",
-            "meningitis_signs",
-        ),
-        (
-            "ur",
-            "abhi abba ka seedha haath utha nahi pa rahe aur bol saaf nahi rahe",
-            "stroke_signs",
-        ),
-        ("ur", "achanak sar mein dhamaka hua, itna dard kabhi nahi hua", "thunderclap_headache"),
-    ],
-)
-def test_wordings_of_the_retired_sixth_split(
-    understanding: Understanding, lang: str, text: str, flag: str
-) -> None:
-    assert flag in {f.code for f in _flags(understanding, text, lang)}
