@@ -420,7 +420,8 @@ def gold_labels(readme: str) -> frozenset[str]:
     found = re.search(r"<!-- labels:start -->(.*?)<!-- labels:end -->", readme, re.S)
     if not found:
         return frozenset()
-    return frozenset(label.strip() for label in found.group(1).split(",") if label.strip())
+    block = found.group(1).replace("\n", " ")
+    return frozenset(label.strip() for label in block.split(",") if label.strip())
 
 
 def score_row(

@@ -38,6 +38,7 @@ What the figures mean (all micro-averaged over a cohort):
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -82,9 +83,15 @@ def load_cohort(cohort: str, split: str = "dev") -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+@functools.cache
+def _gold_labels() -> frozenset[str]:
+    """The gold README's label list, read once per run."""
+    return gold_labels((GOLD_DIR / "README.md").read_text(encoding="utf-8"))
+
+
 def evaluate(fleet: Analyzer, cohort: str, split: str = "dev") -> Score:
     score = Score()
-    labels = gold_labels((GOLD_DIR / "README.md").read_text(encoding="utf-8"))
+    labels = _gold_labels()
     language = FLEET_LANGUAGE[cohort]
     rows = load_cohort(cohort, split)
     timed_analyze(fleet, rows[0]["text"], language)  # warm caches before timing

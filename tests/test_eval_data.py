@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from assistant.eval_scoring import gold_labels
+
 DATA = Path(__file__).resolve().parent / "data"
 README = DATA / "README.md"
 COHORTS = ("en", "ar", "ur", "ur-Latn")
@@ -84,10 +86,8 @@ def _readme_block(name: str) -> str:
 
 
 def _labels() -> frozenset[str]:
-    block = _readme_block("labels")
-    return frozenset(
-        label.strip() for label in block.replace("\n", " ").split(",") if label.strip()
-    )
+    _readme_block("labels")  # raises when the block is missing
+    return gold_labels(README.read_text(encoding="utf-8"))
 
 
 def _load(cohort: str, split: str = "dev") -> list[dict[str, Any]]:
