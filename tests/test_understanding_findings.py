@@ -298,6 +298,10 @@ def test_misspellings_and_arabic_prefixes(
         ("I used to have asthma", "asthma", "history"),
         ("جاتني جلطة قبل سنتين", "stroke", "history"),
         ("دو سال پہلے مجھے فالج ہوا تھا", "stroke", "history"),
+        ("مجھے بیس سال کی عمر میں دورہ پڑا تھا", "seizure", "history"),
+        ("آخر نوبة صرع جتني كان عمري ١٤ سنة", "seizure", "history"),
+        # "Abu Dhabi" is a city: the Roman-Urdu "abu" (father) does not make it family.
+        ("cant sleep since my new job in Abu Dhabi 2 months ago", "insomnia", "current"),
     ],
 )
 def test_family_and_past_history_are_not_current(

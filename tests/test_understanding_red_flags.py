@@ -68,7 +68,7 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "ar": (
                 "عندي كتمة في صدري",
                 "ما عندي كتمة في صدري",
-                "أمي عندها كتمة في صدرها",
+                "أمي كان عندها كتمة في صدرها قبل عملية القلب من سنين",
             ),
             "ur": (
                 "سینے پر بہت دباؤ ہے",
@@ -83,17 +83,17 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "I have chest pain and shortness of breath",
                 "No chest pain or shortness of breath",
-                "My father has chest pain and shortness of breath",
+                "My father had chest pain and shortness of breath before his bypass years ago",
             ),
             "ar": (
                 "عندي ألم في الصدر وضيق في التنفس",
                 "ما عندي ألم في الصدر ولا ضيق تنفس",
-                "أبوي عنده ألم في الصدر وضيق تنفس",
+                "أبوي كان عنده ألم في الصدر وضيق تنفس قبل عملية القلب من سنين",
             ),
             "ur": (
                 "سینے میں درد ہے اور سانس پھول رہا ہے",
                 "نہ سینے میں درد ہے نہ سانس پھولتا ہے",
-                "میرے ابو کو سینے میں درد اور سانس کی تکلیف ہے",
+                "میرے ابو کو دس سال پہلے سینے میں درد اور سانس کی تکلیف تھی",
             ),
         },
     ),
@@ -108,7 +108,7 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "ar": (
                 "أحس إنها جلطة في القلب",
                 "ما أحس إنها جلطة في القلب",
-                "أبوي قال إنها جلطة في القلب",
+                "أبوي الله يرحمه قال وقتها إنها جلطة في القلب",
             ),
             "ur": (
                 "لگتا ہے دل کا دورہ پڑ رہا ہے",
@@ -283,17 +283,17 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "My shortness of breath is really bad",
                 "No shortness of breath",
-                "My father's shortness of breath is really bad",
+                "My father's shortness of breath was really bad before he died",
             ),
             "ar": (
                 "ضيق التنفس عندي شديد",
                 "ما عندي ضيق تنفس",
-                "أبوي عنده ضيق تنفس شديد",
+                "أبوي الله يرحمه كان عنده ضيق تنفس شديد",
             ),
             "ur": (
                 "سانس پھول رہا ہے، بہت شدید",
                 "سانس نہیں پھول رہا",
-                "میرے ابو کا سانس پھولتا ہے، بہت شدید",
+                "میرے ابو کا سانس بہت شدید پھولتا تھا، وہ دمے کے مریض تھے",
             ),
         },
     ),
@@ -323,17 +323,17 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "After eating peanuts I started wheezing",
                 "After eating peanuts I did not start wheezing",
-                "My brother started wheezing after eating peanuts",
+                "My brother once started wheezing after eating peanuts when he was a kid",
             ),
             "ar": (
                 "بعد ما أكلت روبيان صار عندي ضيق تنفس",
                 "بعد ما أكلت روبيان ما صار عندي ضيق تنفس",
-                "أخوي بعد ما أكل روبيان صار عنده ضيق تنفس",
+                "أخوي لما كان صغير بعد ما أكل روبيان صار عنده ضيق تنفس",
             ),
             "ur": (
                 "کھانے کے بعد سانس لینے میں دشواری ہو رہی ہے",
                 "کھانے کے بعد سانس لینے میں کوئی دشواری نہیں",
-                "میرے بھائی کو کھانے کے بعد سانس لینے میں دشواری ہوئی",
+                "میرے بھائی کو بچپن میں کھانے کے بعد سانس لینے میں دشواری ہوئی تھی",
             ),
         },
     ),
@@ -348,7 +348,7 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "ar": (
                 "بعد ما أخذت المضاد طلع عندي شرى وأحس بدوخة",
                 "بعد ما أخذت المضاد ما طلع عندي شرى ولا دوخة",
-                "أختي طلع عندها شرى ودوخة بعد ما أخذت المضاد",
+                "أختي السنة الماضية طلع عندها شرى ودوخة بعد ما أخذت المضاد",
             ),
             "ur": (
                 "دوا لینے کے بعد چھپاکی ہو گئی اور چکر آ رہے ہیں",
@@ -435,10 +435,14 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "I had a seizure this morning",
                 "I have never had a seizure",
-                "My sister has seizures",
+                "My sister has had epilepsy since she was a child",
             ),
-            "ar": ("جاتني نوبة تشنج اليوم", "ما جاني تشنج", "أختي عندها تشنجات"),
-            "ur": ("آج صبح جھٹکے لگ رہے تھے", "جھٹکے نہیں لگے", "میری بہن کو جھٹکے لگتے ہیں"),
+            "ar": ("جاتني نوبة تشنج اليوم", "ما جاني تشنج", "أختي كان عندها تشنجات وهي صغيرة"),
+            "ur": (
+                "آج صبح جھٹکے لگ رہے تھے",
+                "جھٹکے نہیں لگے",
+                "میری بہن کو بچپن میں جھٹکے لگتے تھے",
+            ),
         },
     ),
     "unconscious": (
@@ -447,7 +451,7 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "He is unconscious and won't wake up",
                 "He is not unconscious",
-                "My father lost consciousness",
+                "My father lost consciousness once, years ago, after a fall",
             ),
             "ar": ("فاقد الوعي وما يصحى", "مو فاقد الوعي", "أبوي كان فاقد الوعي"),
             "ur": (
@@ -460,8 +464,12 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
     "fainted": (
         "fainting",
         {
-            "en": ("I fainted yesterday", "I have not fainted", "My mother fainted"),
-            "ar": ("أغمي علي أمس", "ما أغمي علي", "أمي أغمي عليها"),
+            "en": (
+                "I fainted yesterday",
+                "I have not fainted",
+                "My mother fainted a few times when she was younger",
+            ),
+            "ar": ("أغمي علي أمس", "ما أغمي علي", "أمي كان يغمى عليها وهي صغيرة"),
             "ur": (
                 "میں کل بے ہوش ہو گیا تھا",
                 "میں بے ہوش نہیں ہوا",
@@ -496,7 +504,7 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "ar": (
                 "هذا أسوأ صداع في حياتي",
                 "مو أسوأ صداع، صداع عادي",
-                "أمي جاها أسوأ صداع في حياتها",
+                "أمي الله يرحمها جاها أسوأ صداع في حياتها قبل الجلطة",
             ),
             "ur": (
                 "زندگی کا سب سے برا سر درد ہے",
@@ -521,7 +529,7 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "ur": (
                 "اچانک شدید سر درد ہوا",
                 "اچانک شدید سر درد نہیں ہوا",
-                "میری بہن کو اچانک شدید سر درد ہوا",
+                "میری بہن کو پچھلے سال اچانک شدید سر درد ہوا تھا",
             ),
         },
     ),
@@ -599,17 +607,17 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "I am pregnant and I have vaginal bleeding",
                 "I am pregnant and there is no bleeding",
-                "My sister is pregnant and has vaginal bleeding",
+                "My sister had vaginal bleeding when she was pregnant two years ago",
             ),
             "ar": (
                 "أنا حامل وعندي نزيف من المهبل",
                 "أنا حامل وما عندي نزيف",
-                "أختي حامل وعندها نزيف من المهبل",
+                "أختي لما كانت حامل قبل سنتين كان عندها نزيف من المهبل",
             ),
             "ur": (
                 "میں حاملہ ہوں اور نیچے سے خون آ رہا ہے",
                 "میں حاملہ ہوں اور خون نہیں آ رہا",
-                "میری بہن حاملہ ہے اور اسے نیچے سے خون آ رہا ہے",
+                "میری بہن کو پچھلے حمل میں نیچے سے خون آیا تھا",
             ),
         },
     ),
@@ -619,13 +627,17 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             "en": (
                 "I am pregnant and have severe abdominal pain",
                 "I am pregnant and have no abdominal pain",
-                "My sister is pregnant and has severe abdominal pain",
+                "My sister had severe abdominal pain in her last pregnancy",
             ),
-            "ar": ("أنا حامل وعندي مغص شديد", "أنا حامل وما عندي مغص", "أختي حامل وعندها مغص شديد"),
+            "ar": (
+                "أنا حامل وعندي مغص شديد",
+                "أنا حامل وما عندي مغص",
+                "أختي كان عندها مغص شديد في حملها اللي فات",
+            ),
             "ur": (
                 "میں حاملہ ہوں اور پیٹ میں شدید درد ہے",
                 "میں حاملہ ہوں اور پیٹ میں درد نہیں ہے",
-                "میری بہن حاملہ ہے اور اس کے پیٹ میں شدید درد ہے",
+                "میری بہن کو پچھلے حمل میں پیٹ میں شدید درد ہوا تھا",
             ),
         },
     ),
@@ -1148,6 +1160,81 @@ def test_a_relative_fainting_now_is_the_patients_finding(
     assert (True, "current") not in fainting(long_ago)
 
 
+# A relative's signs told in the present, with no word of the past, a habit, a lasting
+# condition or a question: a caregiver describing the person they brought, who is the patient
+# (the gold data's annotation guide reads them so). The screen stops for them; the same signs
+# told as the past are the family-history cases in CASES.
+RELATIVE_NOW: list[tuple[str, str, str]] = [
+    ("chest_pain_crushing", "ar", "أمي عندها كتمة في صدرها"),
+    ("chest_pain_with_breathlessness", "en", "My father has chest pain and shortness of breath"),
+    ("chest_pain_with_breathlessness", "ar", "أبوي عنده ألم في الصدر وضيق تنفس"),
+    ("chest_pain_with_breathlessness", "ur", "میرے ابو کو سینے میں درد اور سانس کی تکلیف ہے"),
+    ("heart_attack_now", "ar", "أبوي قال إنها جلطة في القلب"),
+    ("breathless_severe", "en", "My father's shortness of breath is really bad"),
+    ("breathless_severe", "ar", "أبوي عنده ضيق تنفس شديد"),
+    ("breathless_severe", "ur", "میرے ابو کا سانس پھولتا ہے، بہت شدید"),
+    ("anaphylaxis_after_exposure", "en", "My brother started wheezing after eating peanuts"),
+    ("anaphylaxis_after_exposure", "ar", "أخوي بعد ما أكل روبيان صار عنده ضيق تنفس"),
+    ("anaphylaxis_after_exposure", "ur", "میرے بھائی کو کھانے کے بعد سانس لینے میں دشواری ہوئی"),
+    ("anaphylaxis_hives_faint", "ar", "أختي طلع عندها شرى ودوخة بعد ما أخذت المضاد"),
+    ("seizure", "en", "My sister has seizures"),
+    ("seizure", "ar", "أختي عندها تشنجات"),
+    ("seizure", "ur", "میری بہن کو جھٹکے لگتے ہیں"),
+    ("unconscious", "en", "My father lost consciousness"),
+    ("fainted", "en", "My mother fainted"),
+    ("fainted", "ar", "أمي أغمي عليها"),
+    ("worst_headache", "ar", "أمي جاها أسوأ صداع في حياتها"),
+    ("sudden_severe_headache", "ur", "میری بہن کو اچانک شدید سر درد ہوا"),
+    ("pregnancy_bleeding", "en", "My sister is pregnant and has vaginal bleeding"),
+    ("pregnancy_bleeding", "ar", "أختي حامل وعندها نزيف من المهبل"),
+    ("pregnancy_bleeding", "ur", "میری بہن حاملہ ہے اور اسے نیچے سے خون آ رہا ہے"),
+    ("pregnancy_severe_pain", "en", "My sister is pregnant and has severe abdominal pain"),
+    ("pregnancy_severe_pain", "ar", "أختي حامل وعندها مغص شديد"),
+    ("pregnancy_severe_pain", "ur", "میری بہن حاملہ ہے اور اس کے پیٹ میں شدید درد ہے"),
+    (
+        "stroke_face_arm_speech",
+        "en",
+        "my uncle's mouth went crooked and his words are coming out mushy",
+    ),
+    ("stroke_face_arm_speech", "ar", "عمي فمه معوج وكلامه مو واضح"),
+    ("stroke_face_arm_speech", "ur", "ابو کا منہ ٹیڑھا ہو گیا ہے اور بول نہیں پا رہے"),
+    ("stroke_face_arm_speech", "ur", "abbu ka munh terha ho gaya hai aur bol nahi pa rahe"),
+]
+
+
+@pytest.mark.parametrize(("rule", "lang", "text"), RELATIVE_NOW)
+def test_a_relatives_signs_told_in_the_present_stop_the_interview(
+    understanding: Understanding, rule: str, lang: str, text: str
+) -> None:
+    flag = CASES[rule][0]
+    analysis = understanding.analyze(text, lang)[0]
+    assert flag in {f.code for f in analysis.red_flags}
+    # The signs become the patient's; a diagnosis the relative names ("a heart attack") is
+    # kept as said.
+    signs = [f for f in analysis.findings if f.code != "heart_attack"]
+    if rule != "heart_attack_now":
+        assert signs
+    assert not [f for f in signs if f.present and f.context == "family"]
+
+
+# The same relative's signs with a word of the past, or after the speaker turns to themselves.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "my uncle's mouth was crooked and his words were mushy after his stroke"),
+        ("en", "My mother fainted, and I have had a cough for a week"),
+        ("ar", "عمي كان فمه معوج وكلامه مو واضح بعد الجلطة، وأنا عندي كحة"),
+        ("ar", "أختي صارت عندها جلطة ونص جسمها انشل السنة الفاتت، وآني هسه عندي كحة"),
+        ("ur", "ابو کا منہ ٹیڑھا ہو گیا تھا جب انہیں فالج ہوا تھا۔ مجھے کھانسی ہے"),
+        ("ur", "abbu ka munh terha ho gaya tha jab unhein falij hua tha. mujhe khansi hai"),
+    ],
+)
+def test_a_relatives_signs_told_as_the_past_stay_family_history(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
+
+
 def test_a_relatives_chronic_illness_stays_family_history_beside_an_acute_word(
     understanding: Understanding,
 ) -> None:
@@ -1473,3 +1560,73 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
     chest = [f for f in analysis.findings if f.code == "chest_pain"]
     assert chest and chest[0].character is None
     assert analysis.red_flags == []
+
+
+# Readings added with the seventh held-out split's retirement, each written anew: the words
+# that tell the emergency, and the words that tell it is over, past, reassuring or a question.
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        (
+            "en",
+            "I'm allergic to cashews and didn't know the sauce had them, my tongue is getting fat",
+            "anaphylaxis",
+        ),
+        (
+            "en",
+            "something hit the back of my head like a hammer, never had pain this bad",
+            "thunderclap_headache",
+        ),
+        (
+            "en",
+            "my flatmate says he wants to cut himself tonight and won't come out",
+            "suicide_risk",
+        ),
+        ("ar", "أخوي من الصبح يقول بدو يأذي حاله", "suicide_risk"),
+        ("ar", "صحيت على أرض الحمام ولساني مجروح من العض", "seizure"),
+        ("ar", "أبوي من ساعة يسولف سوالف ما لها معنى", "confusion"),
+        ("ur", "ہاتھ لگاؤ تو پیٹ تختے کی طرح سخت ہے", "acute_abdomen"),
+        ("ur", "میری بائیں ٹانگ اور بایاں ہاتھ اچانک بے جان ہو گئے", "stroke_signs"),
+        ("ur", "ایک جملہ بولوں تو رک کر سانس لینا پڑتا ہے", "severe_breathing_difficulty"),
+        (
+            "ur",
+            "hamare manager abhi seena pakar ke baith gaye, pasine mein bheeg gaye",
+            "cardiac_chest_pain",
+        ),
+        ("ur", "do din se latrine tarkol jaisi kaali aa rahi hai", "gi_bleeding"),
+        (
+            "ur",
+            "nani ko abhi ek dum se sar mein shadeed dard utha, kehti hain aisa kabhi nahi hua",
+            "thunderclap_headache",
+        ),
+        ("ur", "mera baayan haath achanak jaan chor gaya", "stroke_signs"),
+    ],
+)
+def test_wordings_of_the_seventh_split_s_misses(
+    understanding: Understanding, lang: str, text: str, flag: str
+) -> None:
+    assert flag in {f.code for f in _flags(understanding, text, lang)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        ("ar", "ولدي رجّع مرة بعد الغدا، الترجيع ما فيه دم", "vomiting_blood"),
+        ("en", "the rash on his tummy goes white when i press a glass on it", "meningitis_signs"),
+        (
+            "en",
+            "what do i do if my dad gets confused again when his sugar drops? he is fine now",
+            "confusion",
+        ),
+        ("ur", "pait mein dard hai, aisa pehle kabhi nahi hua", "thunderclap_headache"),
+        ("ur", "naak se khoon aaya tha, paanch minute daba ke ruk gaya", "heavy_bleeding"),
+        ("ur", "ناک سے خون نکلا تھا، دبا کر رکھی تو دو منٹ میں رک گیا", "heavy_bleeding"),
+        ("ur", "مجھے بیس سال کی عمر میں ایک بار دورہ پڑا تھا، اب نزلہ ہے", "seizure"),
+        ("ar", "جاتني نوبة صرع لما كان عمري ١٢ سنة، والحين عندي زكام بس", "seizure"),
+        ("ar", "ولدي جاته تشنج لما كان عمره سنتين، والحين عنده زكام", "seizure"),
+    ],
+)
+def test_what_is_over_past_reassuring_or_asked_stays_silent(
+    understanding: Understanding, lang: str, text: str, flag: str
+) -> None:
+    assert flag not in {f.code for f in _flags(understanding, text, lang)}

@@ -82,13 +82,26 @@ class ContextMap:
     """The scopes found in one utterance; ask it about any target span."""
 
     scopes: tuple[Scope, ...]
+    # Where the speaker turns from a relative to themselves ("وآني", "but I", "مجھے"): the
+    # starts of the FAMILY terminators.
+    own_turns: tuple[int, ...] = ()
+
+    def turned_to_self(self, at: int) -> bool:
+        """True when the speaker turned to themselves between the last relative named before
+        token ``at`` and ``at``: the words there are about the speaker, not the relative."""
+        named = [
+            s.trigger_start for s in self.scopes if s.category == "FAMILY" and s.trigger_start < at
+        ]
+        return bool(named) and any(max(named) < t <= at for t in self.own_turns)
 
     def categories(self, start: int, end: int) -> frozenset[Category]:
         return frozenset(
             s.category
             for s in self.scopes
             if overlaps(s.start, s.end, start, end)
-            and not overlaps(s.trigger_start, s.trigger_end, start, end)
+            # A phrase that holds its own trigger ("can't breathe") is not denied by it; one
+            # that only shares a word with it ("فيه دم" in "ما فيه دم") is.
+            and not (start <= s.trigger_start and s.trigger_end <= end)
         )
 
     def in_trigger(self, start: int, end: int, category: Category) -> bool:
@@ -187,10 +200,11 @@ class ContextModel:
         self.warm_up()
         assert self._matcher is not None
         with_trace = timed(self.name, self.version)
-        scopes = self.scopes(doc)
-        return Result(ContextMap(tuple(scopes)), with_trace.finish(confidence=1.0))
+        scopes, own = self.scopes(doc)
+        return Result(ContextMap(tuple(scopes), tuple(own)), with_trace.finish(confidence=1.0))
 
-    def scopes(self, doc: Doc) -> list[Scope]:
+    def scopes(self, doc: Doc) -> tuple[list[Scope], list[int]]:
+        """The scopes, and where the speaker turns to themselves (``ContextMap.own_turns``)."""
         assert self._matcher is not None
         found = self._matcher.find_all(doc)
         pseudo = [m for m in found if m.payload.kind == "PSEUDO"]
@@ -261,7 +275,8 @@ class ContextModel:
                     start -= 1
                 if start < m.start:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
-        return _speaking_for_patient(scopes, anaphors, current, doc)
+        own = [t.start for t in terminators if "FAMILY" in t.payload.terminates]
+        return _speaking_for_patient(scopes, anaphors, current, own, doc), own
 
 
 def _new_clause(tokens: Sequence[Token], start: int) -> bool:
@@ -283,12 +298,18 @@ def _clause(tokens: Sequence[Token], start: int) -> list[Token]:
 
 
 def _speaking_for_patient(
-    scopes: list[Scope], anaphors: set[int], current: list[Match[ContextRule]], doc: Doc
+    scopes: list[Scope],
+    anaphors: set[int],
+    current: list[Match[ContextRule]],
+    own: list[int],
+    doc: Doc,
 ) -> list[Scope]:
     """Drop FAMILY scopes that describe a relative's symptoms now ("My mum is 80 and since
     this morning she's confused"): that relative is the patient. A FAMILY trigger goes when
-    a present-time cue lies in one of its scopes or later in its sentence; an anaphor ("she",
-    "وہ") goes with the relative it refers to, the nearest FAMILY trigger before it."""
+    a present-time cue lies in one of its scopes or later in its sentence, unless the speaker
+    has turned to themselves before it (``own``: FAMILY terminators such as "وآني", "but I":
+    "my sister had a stroke last year, and I now have tingling"); an anaphor ("she", "وہ")
+    goes with the relative it refers to, the nearest FAMILY trigger before it."""
     if not current:
         return scopes
 
@@ -296,7 +317,11 @@ def _speaking_for_patient(
         sentence = doc.tokens[s.trigger_start].sentence
         return any(
             overlaps(s.start, s.end, c.start, c.end)
-            or (c.start >= s.trigger_end and doc.tokens[c.start].sentence == sentence)
+            or (
+                c.start >= s.trigger_end
+                and doc.tokens[c.start].sentence == sentence
+                and not any(s.trigger_end <= t < c.start for t in own)
+            )
             for c in current
         )
 

@@ -196,18 +196,39 @@ class RedFlagScreen:
         person spoken of is the one to see now: the speaker may be a caregiver."""
         return self._said(doc, context, "acute_now")
 
+    def relative_now(self, doc: Doc, context: ContextMap) -> bool:
+        """Whether a relative's signs are happening now: words say so ("suddenly", "this
+        morning"), or nothing in the utterance tells of the past, a habit or a lasting
+        condition ("my uncle's mouth went crooked and his words are coming out mushy")."""
+        return self._said(doc, context, "acute_now", of_relative=True) or self._told_as_now(
+            doc, context
+        )
+
+    def _told_as_now(self, doc: Doc, context: ContextMap) -> bool:
+        """Nothing tells of the past, a habit, a lasting condition or a hypothetical, and the
+        speaker does not go on to speak of themselves ("my mother fainted, I have a cough")."""
+        assert self.matcher is not None
+        return (
+            not any(s.category in ("HISTORICAL", "HYPOTHETICAL") for s in context.scopes)
+            and not any(context.turned_to_self(t) for t in context.own_turns)
+            and not any(m.payload == "told_as_past" for m in self.matcher.find(doc))
+        )
+
     def habitual(self, doc: Doc, context: ContextMap) -> bool:
         """Words that make a reaction what a substance always does ("makes my lips swell",
         "سوج جاتے ہیں"): an allergy to record, not an attack today."""
         return self._said(doc, context, "habitual")
 
-    def _said(self, doc: Doc, context: ContextMap, feature: str) -> bool:
+    def _said(self, doc: Doc, context: ContextMap, feature: str, of_relative: bool = False) -> bool:
+        """``of_relative``: only words said of a relative, not after the speaker turned to
+        themselves ("my sister had a stroke last year, and I now ...")."""
         self.warm_up()
         assert self.matcher is not None
         return any(
             m.payload == feature
             and not context.categories(m.start, m.end) & _QUALIFYING
             and not context.negated_in_gap(doc, m.start, m.end, m.phrase)
+            and not (of_relative and context.turned_to_self(m.start))
             for m in self.matcher.find(doc)
         )
 
@@ -219,7 +240,7 @@ class RedFlagScreen:
         It becomes a current finding; a relative's chronic condition or past illness stays
         family history."""
         kept = list(findings)
-        if not any(self._acute_of_others(f) for f in kept) or not self.acute_now(doc, context):
+        if not any(self._acute_of_others(f) for f in kept) or not self.relative_now(doc, context):
             return kept
         return [replace(f, context="current") if self._acute_of_others(f) else f for f in kept]
 
@@ -249,6 +270,7 @@ class RedFlagScreen:
             if f.present and f.context == "current":
                 _add_finding(evidence, f)
         said_of_others: dict[str, list[str]] = {}
+        now_of_others = False
         for m in self.matcher.find(doc):
             categories = context.categories(m.start, m.end)
             if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
@@ -259,7 +281,9 @@ class RedFlagScreen:
                 said_of_others.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
             elif not categories:
                 evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
-        if "acute_now" in evidence:
+                if m.payload == "acute_now" and not context.turned_to_self(m.start):
+                    now_of_others = True
+        if now_of_others or self._told_as_now(doc, context):
             # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
                 if self._acute_of_others(f):
