@@ -302,6 +302,7 @@ def test_misspellings_and_arabic_prefixes(
         ("آخر نوبة صرع جتني كان عمري ١٤ سنة", "seizure", "history"),
         # "Abu Dhabi" is a city: the Roman-Urdu "abu" (father) does not make it family.
         ("cant sleep since my new job in Abu Dhabi 2 months ago", "insomnia", "current"),
+        ("میری کزن نے خودکشی کی تھی", "suicidal_thoughts", "family"),
     ],
 )
 def test_family_and_past_history_are_not_current(
@@ -364,6 +365,15 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         ("مجھے کبھی دمہ نہیں ہوا", {"asthma": False}),
         ("sar dard nahi hai bas bukhar hai", {"headache": False, "fever": True}),
         ("mujhe chest pain nahi hai lekin cough hai", {"chest_pain": False, "cough": True}),
+        # "nor": "نہ ہی" denies what follows it.
+        (
+            "سینے میں درد نہیں اور نہ ہی سانس پھولتی ہے، بس کھانسی ہے",
+            {"chest_pain": False, "shortness_of_breath": False, "cough": True},
+        ),
+        (
+            "seene mein dard nahi aur na hi saans phoolti hai",
+            {"chest_pain": False, "shortness_of_breath": False},
+        ),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:

@@ -1498,6 +1498,77 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
             "fainting",
         ),
         ("ur", "abbu ne abhi bohat saara khoon ulta hai", "vomiting_blood"),
+        # Wordings of the seventh held-out split's and round 13's misses, written anew.
+        (
+            "en",
+            "I'm allergic to cashews and didn't know the sauce had them, my tongue is getting fat",
+            "anaphylaxis",
+        ),
+        (
+            "en",
+            "something hit the back of my head like a hammer, never had pain this bad",
+            "thunderclap_headache",
+        ),
+        (
+            "en",
+            "my flatmate says he wants to cut himself tonight and won't come out",
+            "suicide_risk",
+        ),
+        ("ar", "أخوي من الصبح يقول بدو يأذي حاله", "suicide_risk"),
+        ("ar", "صحيت على أرض الحمام ولساني مجروح من العض", "seizure"),
+        ("ar", "أبوي من ساعة يسولف سوالف ما لها معنى", "confusion"),
+        ("ur", "ہاتھ لگاؤ تو پیٹ تختے کی طرح سخت ہے", "acute_abdomen"),
+        ("ur", "میری بائیں ٹانگ اور بایاں ہاتھ اچانک بے جان ہو گئے", "stroke_signs"),
+        ("ur", "ایک جملہ بولوں تو رک کر سانس لینا پڑتا ہے", "severe_breathing_difficulty"),
+        (
+            "ur",
+            "hamare manager abhi seena pakar ke baith gaye, pasine mein bheeg gaye",
+            "cardiac_chest_pain",
+        ),
+        ("ur", "do din se latrine tarkol jaisi kaali aa rahi hai", "gi_bleeding"),
+        (
+            "ur",
+            "nani ko abhi ek dum se sar mein shadeed dard utha, kehti hain aisa kabhi nahi hua",
+            "thunderclap_headache",
+        ),
+        ("ur", "mera baayan haath achanak jaan chor gaya", "stroke_signs"),
+        (
+            "en",
+            "my dad dropped his fork, his right hand won't grip and half his mouth is sagging",
+            "stroke_signs",
+        ),
+        (
+            "en",
+            "feels like someone parked a van on my chest and my shirt is soaked through with sweat",
+            "cardiac_chest_pain",
+        ),
+        ("en", "I've worked out which bridge and when, I'm done", "suicide_risk"),
+        (
+            "en",
+            "I'm 30 weeks pregnant and there was bright red blood when I wiped",
+            "pregnancy_emergency",
+        ),
+        (
+            "en",
+            "Grandma keeps calling me by my mum's name and doesn't know it's Friday, "
+            "she was fine at Thursday dinner",
+            "confusion",
+        ),
+        ("ar", "ولدي الحين شفايفه زرق ويقول كلمة ويوقف ياخذ نفس", "severe_breathing_difficulty"),
+        ("ar", "صرت أفكر كيف أخلص من نفسي", "suicide_risk"),
+        ("ar", "أخوي فجأة عيونه طلعت فوق وصار يرجف ويتخشب", "seizure"),
+        ("ar", "فجأة كأنو حدا ضربني بحجر على راسي من ورا", "thunderclap_headache"),
+        ("ar", "أنا حامل وقمت والشرشف كله دم", "pregnancy_emergency"),
+        ("ur", "سوچتا ہوں ایک رسی سے سب ختم ہو جائے", "suicide_risk"),
+        ("ur", "دفتر میں کھڑے کھڑے گر گیا، کچھ دیر ہوش نہیں تھا", "fainting"),
+        ("ur", "کل سے ہر گھنٹے نیا پیڈ لگانا پڑ رہا ہے", "heavy_bleeding"),
+        ("ur", "میں امید سے ہوں اور کپڑے خون سے بھر گئے", "pregnancy_emergency"),
+        (
+            "ur",
+            "bhai ne kaha chhat se kood jaunga, goliyan bhi jama kar rakhi hain",
+            "suicide_risk",
+        ),
+        ("ur", "meri behan ummeed se hai aur abhi khoon ke lothre nikle", "pregnancy_emergency"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1560,52 +1631,6 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
     chest = [f for f in analysis.findings if f.code == "chest_pain"]
     assert chest and chest[0].character is None
     assert analysis.red_flags == []
-
-
-# Readings added with the seventh held-out split's retirement, each written anew: the words
-# that tell the emergency, and the words that tell it is over, past, reassuring or a question.
-@pytest.mark.parametrize(
-    ("lang", "text", "flag"),
-    [
-        (
-            "en",
-            "I'm allergic to cashews and didn't know the sauce had them, my tongue is getting fat",
-            "anaphylaxis",
-        ),
-        (
-            "en",
-            "something hit the back of my head like a hammer, never had pain this bad",
-            "thunderclap_headache",
-        ),
-        (
-            "en",
-            "my flatmate says he wants to cut himself tonight and won't come out",
-            "suicide_risk",
-        ),
-        ("ar", "أخوي من الصبح يقول بدو يأذي حاله", "suicide_risk"),
-        ("ar", "صحيت على أرض الحمام ولساني مجروح من العض", "seizure"),
-        ("ar", "أبوي من ساعة يسولف سوالف ما لها معنى", "confusion"),
-        ("ur", "ہاتھ لگاؤ تو پیٹ تختے کی طرح سخت ہے", "acute_abdomen"),
-        ("ur", "میری بائیں ٹانگ اور بایاں ہاتھ اچانک بے جان ہو گئے", "stroke_signs"),
-        ("ur", "ایک جملہ بولوں تو رک کر سانس لینا پڑتا ہے", "severe_breathing_difficulty"),
-        (
-            "ur",
-            "hamare manager abhi seena pakar ke baith gaye, pasine mein bheeg gaye",
-            "cardiac_chest_pain",
-        ),
-        ("ur", "do din se latrine tarkol jaisi kaali aa rahi hai", "gi_bleeding"),
-        (
-            "ur",
-            "nani ko abhi ek dum se sar mein shadeed dard utha, kehti hain aisa kabhi nahi hua",
-            "thunderclap_headache",
-        ),
-        ("ur", "mera baayan haath achanak jaan chor gaya", "stroke_signs"),
-    ],
-)
-def test_wordings_of_the_seventh_split_s_misses(
-    understanding: Understanding, lang: str, text: str, flag: str
-) -> None:
-    assert flag in {f.code for f in _flags(understanding, text, lang)}
 
 
 @pytest.mark.parametrize(
