@@ -303,6 +303,8 @@ def test_misspellings_and_arabic_prefixes(
         # "Abu Dhabi" is a city: the Roman-Urdu "abu" (father) does not make it family.
         ("cant sleep since my new job in Abu Dhabi 2 months ago", "insomnia", "current"),
         ("میری کزن نے خودکشی کی تھی", "suicidal_thoughts", "family"),
+        # The speaker's own "I" comes first: the cousin is only where it happened.
+        ("I fainted at my cousin's wedding", "fainting", "current"),
     ],
 )
 def test_family_and_past_history_are_not_current(

@@ -445,7 +445,7 @@ def test_unknown_key_lists_the_allowed_keys(tmp_path: Path) -> None:
     assert "negation.yaml" in message and "'directon'" in message
     assert (
         "allowed keys: category, direction, max_scope, over_commas, phrases, requires_earlier, "
-        "terminates" in message
+        "speaker, terminates" in message
     )
 
 

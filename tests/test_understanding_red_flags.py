@@ -1386,6 +1386,24 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("    speaker: true\n", "    speaker: 1\n"),
+        ("  - category: HISTORICAL\n", "  - category: HISTORICAL\n    speaker: true\n"),
+    ],
+)
+def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str, new: str) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    path = kb / "en" / "negation.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match="speaker must be true or false, on TERMINATE"):
+        Understanding(kb)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "flag"),
     [
         # A farewell letter "to my family" does not make the suicidal thoughts the family's.
@@ -1569,6 +1587,25 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
             "suicide_risk",
         ),
         ("ur", "meri behan ummeed se hai aur abhi khoon ke lothre nikle", "pregnancy_emergency"),
+        (
+            "en",
+            "Dad is sitting up on the sofa fighting for air, says it's like drowning",
+            "severe_breathing_difficulty",
+        ),
+        ("ar", "ولدي أكل كيك فيه مكسرات وبعدها بشوي حلقه يسكر عليه", "anaphylaxis"),
+        ("ar", "بطني صار متل الحجر ومش قادر اتحرك من التخت", "acute_abdomen"),
+        ("ur", "ورزش کرتے ہوئے سر کے پیچھے ایک دم جیسے دھماکا ہوا", "thunderclap_headache"),
+        (
+            "ur",
+            "baji ka saatwan mahina chal raha hai aur shalwar khoon se bhar gayi",
+            "pregnancy_emergency",
+        ),
+        (
+            "ur",
+            "abbu seena daba ke baithe hain, kehte hain andar koi shikanja kas raha hai, "
+            "thande pasine aa rahe hain",
+            "cardiac_chest_pain",
+        ),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1649,6 +1686,14 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ur", "مجھے بیس سال کی عمر میں ایک بار دورہ پڑا تھا، اب نزلہ ہے", "seizure"),
         ("ar", "جاتني نوبة صرع لما كان عمري ١٢ سنة، والحين عندي زكام بس", "seizure"),
         ("ar", "ولدي جاته تشنج لما كان عمره سنتين، والحين عنده زكام", "seizure"),
+        ("en", "I fainted once at my cousin's wedding in August 2019, not once since", "fainting"),
+        ("ur", "اگر سفر میں شوگر گر گئی اور بے ہوش ہو گیا تو کیا کروں؟", "fainting"),
+        ("ur", "agar safar mein sugar gir gayi aur behosh ho gaya to kya karun?", "fainting"),
+        (
+            "ur",
+            "سینے میں درد نہیں اور نہ ہی سانس پھولتی ہے، بس کھانے کے بعد تیزابیت ہے",
+            "anaphylaxis",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(

@@ -47,6 +47,7 @@ _RULE_KEYS = (
     "terminates",
     "requires_earlier",
     "over_commas",
+    "speaker",
     "phrases",
 )
 DEFAULT_MAX_SCOPE = 8
@@ -66,6 +67,9 @@ class ContextRule:
     # A backward scope that reaches over clause commas: "a seizure after a head injury, nothing
     # since" says the seizure is past.
     over_commas: bool = False
+    # A terminator that is the speaker's own word ("I", "أنا", "مجھے"): after it, what is said
+    # is about the speaker, not the relative named before (ContextMap.own_turns).
+    speaker: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +86,8 @@ class ContextMap:
     """The scopes found in one utterance; ask it about any target span."""
 
     scopes: tuple[Scope, ...]
-    # Where the speaker turns from a relative to themselves ("وآني", "but I", "مجھے"): the
-    # starts of the FAMILY terminators.
+    # Where the speaker turns from a relative to themselves ("وآني", "I", "مجھے"): the starts
+    # of the terminators that are the speaker's own words (``speaker: true``).
     own_turns: tuple[int, ...] = ()
 
     def turned_to_self(self, at: int) -> bool:
@@ -175,7 +179,12 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
             over_commas = rule.get("over_commas", False)
             if not isinstance(over_commas, bool):
                 raise ConfigError(f"{path}: {where}.over_commas must be true or false")
-            parsed = ContextRule(kind, direction, max_scope, terminates, requires, over_commas)
+            speaker = rule.get("speaker", False)
+            if not isinstance(speaker, bool) or (speaker and kind != "TERMINATE"):
+                raise ConfigError(f"{path}: {where}.speaker must be true or false, on TERMINATE")
+            parsed = ContextRule(
+                kind, direction, max_scope, terminates, requires, over_commas, speaker
+            )
             entries.extend(
                 (phrase, parsed) for phrase in str_list(rule["phrases"], f"{where}.phrases", path)
             )
@@ -246,6 +255,7 @@ class ContextModel:
                 anaphors.add(len(scopes))
             stops = {t.start for t in terminators if category in t.payload.terminates}
             stop_ends = {t.end for t in terminators if category in t.payload.terminates}
+            speaker_ends = {t.end for t in terminators if t.payload.speaker}
             if rule.direction in ("forward", "bidirectional"):
                 end = m.end
                 words = 0
@@ -273,9 +283,12 @@ class ContextModel:
                         if words > rule.max_scope:
                             break
                     start -= 1
-                if start < m.start:
+                # "I fainted at my cousin's wedding": a relative named after the speaker's own
+                # "I" in the clause is not the one it tells of.
+                spoken_by_self = category == "FAMILY" and start in speaker_ends
+                if start < m.start and not spoken_by_self:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
-        own = [t.start for t in terminators if "FAMILY" in t.payload.terminates]
+        own = [t.start for t in terminators if t.payload.speaker]
         return _speaking_for_patient(scopes, anaphors, current, own, doc), own
 
 
