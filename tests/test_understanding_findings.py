@@ -305,6 +305,8 @@ def test_misspellings_and_arabic_prefixes(
         ("میری کزن نے خودکشی کی تھی", "suicidal_thoughts", "family"),
         # The speaker's own "I" comes first: the cousin is only where it happened.
         ("I fainted at my cousin's wedding", "fainting", "current"),
+        # Stool hard as stone is constipation, not a rigid abdomen.
+        ("پاخانہ پتھر کی طرح سخت ہو گیا ہے", "constipation", "current"),
     ],
 )
 def test_family_and_past_history_are_not_current(

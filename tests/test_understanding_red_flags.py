@@ -1606,6 +1606,21 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "thande pasine aa rahe hain",
             "cardiac_chest_pain",
         ),
+        (
+            "en",
+            "I've been collecting sleeping pills in a drawer and plan to swallow the lot",
+            "suicide_risk",
+        ),
+        ("en", "the back of my head exploded like a cricket bat hit it", "thunderclap_headache"),
+        ("ar", "لساني معقود والكلام يطلع مكسر ويدي اليمين ثقيلة", "stroke_signs"),
+        ("ar", "أحس أهلي بيرتاحون لو أنا مو موجود", "suicide_risk"),
+        ("ar", "الدورة نازلة عليّ زي الحنفية من الصبح", "heavy_bleeding"),
+        ("ur", "پیٹ سے ہوں اور شلوار خون سے تر ہے", "pregnancy_emergency"),
+        (
+            "ur",
+            "ammi bartan dho rahi thi ke ek dum sar ke peeche dhamaka sa hua",
+            "thunderclap_headache",
+        ),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1687,6 +1702,13 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ar", "جاتني نوبة صرع لما كان عمري ١٢ سنة، والحين عندي زكام بس", "seizure"),
         ("ar", "ولدي جاته تشنج لما كان عمره سنتين، والحين عنده زكام", "seizure"),
         ("en", "I fainted once at my cousin's wedding in August 2019, not once since", "fainting"),
+        ("ar", "آخر نوبة جتني وأنا في الابتدائي ومن يومها ما جاني شي", "seizure"),
+        (
+            "ar",
+            "نفسي يتقطع إذا طلعت الدرج، بس وأنا جالس أو نايم مرتاح",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "پچھلی گرمیوں میں مکھی کے ڈنک سے ہونٹ سوج گئے تھے، آج کچھ نہیں", "anaphylaxis"),
         ("ur", "اگر سفر میں شوگر گر گئی اور بے ہوش ہو گیا تو کیا کروں؟", "fainting"),
         ("ur", "agar safar mein sugar gir gayi aur behosh ho gaya to kya karun?", "fainting"),
         (
