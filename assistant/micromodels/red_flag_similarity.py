@@ -53,7 +53,7 @@ from assistant.text import clean_input
 
 EXAMPLES_FILE: Final = "red_flag_examples.jsonl"
 THRESHOLD: Final = 0.84
-MARGIN: Final = 0.005
+MARGIN: Final = 0.0025
 # Fewer words than this ("hello", "2 years", "worse at night") say too little to resemble
 # anything: their nearest examples are near-ties, so they are left to the rules.
 MIN_WORDS: Final = 4
