@@ -320,7 +320,7 @@ def _speaking_for_patient(
     """Drop FAMILY scopes that describe a relative's symptoms now ("My mum is 80 and since
     this morning she's confused"): that relative is the patient. A FAMILY trigger goes when
     a present-time cue lies in one of its scopes or later in its sentence, unless the speaker
-    has turned to themselves before it (``own``: FAMILY terminators such as "وآني", "but I":
+    has turned to themselves before it (``own``: the speaker's own words, "I", "وآني", "مجھے":
     "my sister had a stroke last year, and I now have tingling"); an anaphor ("she", "وہ")
     goes with the relative it refers to, the nearest FAMILY trigger before it."""
     if not current:

@@ -270,7 +270,6 @@ class RedFlagScreen:
             if f.present and f.context == "current":
                 _add_finding(evidence, f)
         said_of_others: dict[str, list[str]] = {}
-        now_of_others = False
         for m in self.matcher.find(doc):
             categories = context.categories(m.start, m.end)
             if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
@@ -281,9 +280,7 @@ class RedFlagScreen:
                 said_of_others.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
             elif not categories:
                 evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
-                if m.payload == "acute_now" and not context.turned_to_self(m.start):
-                    now_of_others = True
-        if now_of_others or self._told_as_now(doc, context):
+        if self.relative_now(doc, context):
             # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
                 if self._acute_of_others(f):
