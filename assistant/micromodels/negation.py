@@ -236,6 +236,8 @@ class ContextModel:
             and not any(overlaps(t.start, t.end, m.start, m.end) for t in triggers)
         ]
         current = [m for m in kept if m.payload.kind == "CURRENT"]
+        own = [t.start for t in terminators if t.payload.speaker]
+        speaker_ends = {t.end for t in terminators if t.payload.speaker}
         tokens = doc.tokens
         scopes: list[Scope] = []
         anaphors: set[int] = set()
@@ -255,7 +257,6 @@ class ContextModel:
                 anaphors.add(len(scopes))
             stops = {t.start for t in terminators if category in t.payload.terminates}
             stop_ends = {t.end for t in terminators if category in t.payload.terminates}
-            speaker_ends = {t.end for t in terminators if t.payload.speaker}
             if rule.direction in ("forward", "bidirectional"):
                 end = m.end
                 words = 0
@@ -288,7 +289,6 @@ class ContextModel:
                 spoken_by_self = category == "FAMILY" and start in speaker_ends
                 if start < m.start and not spoken_by_self:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
-        own = [t.start for t in terminators if t.payload.speaker]
         return _speaking_for_patient(scopes, anaphors, current, own, doc), own
 
 

@@ -19,6 +19,7 @@ from assistant.concepts import TRIAGE_LEVELS, Finding, RedFlag, TriageLevel
 from assistant.errors import ConfigError
 from assistant.lexicon import (
     Doc,
+    Match,
     PhraseMatcher,
     Vocabulary,
     check_mapping,
@@ -196,22 +197,25 @@ class RedFlagScreen:
         person spoken of is the one to see now: the speaker may be a caregiver."""
         return self._said(doc, context, "acute_now")
 
-    def relative_now(self, doc: Doc, context: ContextMap) -> bool:
+    def relative_now(
+        self, doc: Doc, context: ContextMap, matches: Sequence[Match[str]] | None = None
+    ) -> bool:
         """Whether a relative's signs are happening now: words say so ("suddenly", "this
         morning"), or nothing in the utterance tells of the past, a habit or a lasting
-        condition ("my uncle's mouth went crooked and his words are coming out mushy")."""
-        return self._said(doc, context, "acute_now", of_relative=True) or self._told_as_now(
-            doc, context
-        )
+        condition ("my uncle's mouth went crooked and his words are coming out mushy").
+        ``matches``: the cues already found in ``doc``, when the caller has them."""
+        found = self._cues(doc) if matches is None else matches
+        return self._said(
+            doc, context, "acute_now", of_relative=True, matches=found
+        ) or self._told_as_now(context, found)
 
-    def _told_as_now(self, doc: Doc, context: ContextMap) -> bool:
+    def _told_as_now(self, context: ContextMap, matches: Sequence[Match[str]]) -> bool:
         """Nothing tells of the past, a habit, a lasting condition or a hypothetical, and the
         speaker does not go on to speak of themselves ("my mother fainted, I have a cough")."""
-        assert self.matcher is not None
         return (
             not any(s.category in ("HISTORICAL", "HYPOTHETICAL") for s in context.scopes)
             and not any(context.turned_to_self(t) for t in context.own_turns)
-            and not any(m.payload == "told_as_past" for m in self.matcher.find(doc))
+            and not any(m.payload == "told_as_past" for m in matches)
         )
 
     def habitual(self, doc: Doc, context: ContextMap) -> bool:
@@ -219,17 +223,27 @@ class RedFlagScreen:
         "سوج جاتے ہیں"): an allergy to record, not an attack today."""
         return self._said(doc, context, "habitual")
 
-    def _said(self, doc: Doc, context: ContextMap, feature: str, of_relative: bool = False) -> bool:
-        """``of_relative``: only words said of a relative, not after the speaker turned to
-        themselves ("my sister had a stroke last year, and I now ...")."""
+    def _cues(self, doc: Doc) -> list[Match[str]]:
         self.warm_up()
         assert self.matcher is not None
+        return self.matcher.find(doc)
+
+    def _said(
+        self,
+        doc: Doc,
+        context: ContextMap,
+        feature: str,
+        of_relative: bool = False,
+        matches: Sequence[Match[str]] | None = None,
+    ) -> bool:
+        """``of_relative``: only words said of a relative, not after the speaker turned to
+        themselves ("my sister had a stroke last year, and I now ...")."""
         return any(
             m.payload == feature
             and not context.categories(m.start, m.end) & _QUALIFYING
             and not context.negated_in_gap(doc, m.start, m.end, m.phrase)
             and not (of_relative and context.turned_to_self(m.start))
-            for m in self.matcher.find(doc)
+            for m in (self._cues(doc) if matches is None else matches)
         )
 
     def as_patient(
@@ -270,7 +284,8 @@ class RedFlagScreen:
             if f.present and f.context == "current":
                 _add_finding(evidence, f)
         said_of_others: dict[str, list[str]] = {}
-        for m in self.matcher.find(doc):
+        matches = self.matcher.find(doc)
+        for m in matches:
             categories = context.categories(m.start, m.end)
             if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
                 categories = categories & _QUALIFYING
@@ -280,7 +295,7 @@ class RedFlagScreen:
                 said_of_others.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
             elif not categories:
                 evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
-        if self.relative_now(doc, context):
+        if self.relative_now(doc, context, matches):
             # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
                 if self._acute_of_others(f):
