@@ -396,7 +396,7 @@ class PhraseMatcher(Generic[P]):
         return found
 
     def find(self, doc: Doc) -> list[Match[P]]:
-        """Non-overlapping matches: longest first, then most confident, then leftmost."""
+        """Non-overlapping matches: longest first, then most confident, then fewest skips."""
         return longest_non_overlapping(self.find_all(doc))
 
 
@@ -404,9 +404,13 @@ M = TypeVar("M", bound="Match[Any]")
 
 
 def longest_non_overlapping(matches: Iterable[M]) -> list[M]:
+    """Longest first, then most confident, then the phrase that spelled out more of the
+    words ("can't lift my right arm" over "can't lift ... arm"), then leftmost."""
     chosen: list[M] = []
     taken: set[int] = set()
-    for m in sorted(matches, key=lambda m: (-m.length, -m.confidence, m.start)):
+    for m in sorted(
+        matches, key=lambda m: (-m.length, -m.confidence, m.phrase.count(GAP), m.start)
+    ):
         span = set(range(m.start, m.end))
         if span & taken:
             continue
