@@ -63,10 +63,14 @@ class Finding:
     onset: str | None = None
     location: str | None = None
     character: str | None = None
+    # A relative's illness told in the past ("ammi had fits"): family history even when the
+    # speaker goes on to tell of someone ill now. Internal to the fleet, not exported.
+    told_as_past: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["duration"] = self.duration.as_dict() if self.duration else None
+        del data["told_as_past"]
         return data
 
 

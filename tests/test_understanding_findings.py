@@ -654,6 +654,9 @@ def test_a_denial_goes_on_over_a_list_but_not_into_a_new_clause(
             False,
         ),
         ("ur-Latn", "saans theek nahi aa rahi", "shortness_of_breath", True),
+        ("ar", "قرصتني نحلة في يدي، بس وجهي عادي", "facial_swelling", False),
+        ("ar", "انجرحت في إصبعي، وأتنفس زين والحمد لله", "shortness_of_breath", False),
+        ("ar", "وما أقدر أتنفس زين من أمس", "shortness_of_breath", True),
     ],
 )
 def test_saying_a_function_is_fine_is_a_pertinent_negative(
@@ -671,6 +674,11 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("I fell on the stairs this morning", "en", "fall", True),
         ("صدري يعورني، أمس كنت ألعب حديد في الجيم", "ar", "iron", False),
         ("آخذ حبوب حديد مرة في اليوم", "ar", "iron", True),
+        # The Iraqi "blue" (زرگ) is inside the Urdu "elderly" (بزرگ) once ب is read as a prefix.
+        ("میں ایک بزرگ کی دیکھ بھال کرتا ہوں", "ur", "blue_lips", False),
+        ("ابني شفايفه زرگة وما يكدر يتنفس", "ar", "blue_lips", True),
+        # "When" (لما) is not the negation ما that it ends with.
+        ("لما أقوم من النوم راسي يعورني", "ar", "headache", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(
@@ -681,3 +689,24 @@ def test_everyday_words_that_contain_a_finding_or_a_medicine(
         m.code for m in analysis.medications
     }
     assert (code in found) is present
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        # Of two matches over the same words, the phrase that spells out more of them wins:
+        # "can't lift my right arm" (one-sided weakness) over "can't lift ... arm" (weakness).
+        ("en", "I can't lift my right arm since this morning", "one_sided_weakness"),
+        ("en", "cant lift my left arm properly", "one_sided_weakness"),
+    ],
+)
+def test_the_phrase_that_spells_out_more_words_wins(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    assert code in {f.code for f in _current(understanding, text, lang)}
+
+
+def test_a_pregnancy_confirmed_last_week_is_a_pregnancy_now(understanding: Understanding) -> None:
+    text = "پچھلے ہفتے حمل کا ٹیسٹ مثبت آیا، آج صبح سے پیٹ میں درد ہے"
+    found = {f.code: f.context for f in understanding.analyze(text, "ur")[0].findings}
+    assert found.get("pregnancy") == "current"

@@ -1621,6 +1621,32 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "ammi bartan dho rahi thi ke ek dum sar ke peeche dhamaka sa hua",
             "thunderclap_headache",
         ),
+        # From the eighth held-out split and round 16, retired into development.
+        ("ar", "لسعتني نحلة وهسه شفايفي منفخة وما أكدر آخذ نفس", "anaphylaxis"),
+        ("ar", "أبوي من ساعة يقول صداع جه مرة واحدة وعمره ما حس بيه كذا", "thunderclap_headache"),
+        ("ar", "الوجع تحت يمين بطني وما أقدر أعدل ظهري", "acute_abdomen"),
+        ("ar", "صحيت على الأرض ولساني معضوض وعيوني مقلوبة", "seizure"),
+        ("ar", "عرقي يصب وصدري كأن أحد قاعد عليه", "cardiac_chest_pain"),
+        ("ar", "جدتي من العصر تسألني منو أنت، ما كانت كذا أبد", "confusion"),
+        (
+            "ur",
+            "پیٹ سے ہوں اور ناف کے نیچے شدید درد ہے، سیدھی کھڑی نہیں ہو پا رہی",
+            "acute_abdomen",
+        ),
+        ("ur", "پچھلے ہفتے حمل کا ٹیسٹ مثبت آیا، آج صبح سے خون آ رہا ہے", "pregnancy_emergency"),
+        ("ur", "دادا ابو بار بار پوچھ رہے ہیں کہ ہم کس شہر میں ہیں", "confusion"),
+        ("ur", "نماز میں سجدے سے اٹھا اور پھر کچھ یاد نہیں", "fainting"),
+        ("ur", "Ab jeene ka koi maqsad nahi lagta, neend ki goliyan gin rahi hoon", "suicide_risk"),
+        ("ur", "achanak sar phat raha hai aur ulti ho rahi hai", "thunderclap_headache"),
+        (
+            "ur",
+            "namaz mein achanak sar phatne laga, is se bura dard kabhi nahi hua",
+            "thunderclap_headache",
+        ),
+        ("ur", "pen haath se chhoot gaya aur taang ghaseet raha hoon", "stroke_signs"),
+        ("en", "my grandad doesn't know he's in his own house tonight", "confusion"),
+        ("en", "I keep saving up my pills, everyone would be lighter without me", "suicide_risk"),
+        ("en", "cant lift my left arm and my face looks crooked when i smile", "stroke_signs"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1716,6 +1742,39 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "سینے میں درد نہیں اور نہ ہی سانس پھولتی ہے، بس کھانے کے بعد تیزابیت ہے",
             "anaphylaxis",
         ),
+        # From the eighth held-out split and round 16, retired into development.
+        ("ar", "قرصتني نحلة في يدي وهي منتفخة، بس وجهي عادي وأتنفس زين", "anaphylaxis"),
+        ("ar", "ألهث شوي لما أطلع الدرج، وأنا قاعد بتنفس عادي", "severe_breathing_difficulty"),
+        (
+            "en",
+            "my chest hurts since i carried heavy bags upstairs yesterday, it is not like pressure",
+            "cardiac_chest_pain",
+        ),
+        ("en", "a bit breathless on the stairs, fine resting", "severe_breathing_difficulty"),
+        (
+            "en",
+            "Two years back I vomited blood from an ulcer, now only heartburn",
+            "vomiting_blood",
+        ),
+        ("ur", "چھ مہینے سے ماہواری میں بہت زیادہ خون آتا ہے، خون کی کمی بھی ہے", "heavy_bleeding"),
+        (
+            "ur",
+            "بیوی ڈر گئی کہ میرا منہ ٹیڑھا ہو گیا ہے، شیشے میں دیکھا تو سب ٹھیک ہے",
+            "stroke_signs",
+        ),
+        ("ur", "بیٹے کو پچھلے ہفتے بخار میں جھٹکے لگے تھے، اب بالکل ٹھیک ہے", "seizure"),
+        (
+            "ur",
+            "site pe kaam ke baad sar phat raha hai, 5 out of 10, panadol li hai",
+            "thunderclap_headache",
+        ),
+        ("ur", "College ke zamane mein ek dafa behosh hui thi, ab bas thakan hai", "fainting"),
+        (
+            "ur",
+            "Behen ki delivery pe bohat khoon bahaa tha, main bhi pregnant hoon, abhi sab theek",
+            "heavy_bleeding",
+        ),
+        ("ur", "Ammi ko mirgi ke dore parte the, ab meri beti ko do din se zukaam hai", "seizure"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(

@@ -48,6 +48,9 @@ CONJUNCTIONS = frozenset({"and", "or", "و", "او", "اور", "aur", "ya", "ي�
 # "If nothing changes I will end my life": thoughts of suicide are the finding however they
 # are phrased, so a conditional never hides them.
 SAID_EVEN_IF_HYPOTHETICAL = frozenset({"suicidal_thoughts", "self_harm"})
+# A state that lasts: a pregnancy test positive last week ("پچھلے ہفتے ٹیسٹ مثبت آیا") is a
+# pregnancy now. A past pregnancy is told by its own trigger ("pichli pregnancy mein").
+LASTS_PAST_ITS_TIME_WORD = frozenset({"pregnancy"})
 # Site ids that name what comes out, not where: never reported as a finding's location.
 NOT_A_LOCATION = frozenset({"cough", "vomit", "stool", "urine", "body"})
 
@@ -200,6 +203,8 @@ class FindingsModel:
             )
             if hypothetical and cid not in SAID_EVEN_IF_HYPOTHETICAL:
                 continue
+            if cid in LASTS_PAST_ITS_TIME_WORD:
+                cats = cats - {"HISTORICAL"}
             ctx: FindingContext = (
                 "family" if "FAMILY" in cats else "history" if "HISTORICAL" in cats else "current"
             )
@@ -217,6 +222,7 @@ class FindingsModel:
                 context=ctx,
                 # Only a site the patient named: "كحة" alone has no location.
                 location=site if site not in NOT_A_LOCATION else None,
+                told_as_past=ctx == "family" and "HISTORICAL" in cats,
             )
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)

@@ -274,7 +274,12 @@ class RedFlagScreen:
         ]
 
     def _acute_of_others(self, f: Finding) -> bool:
-        return f.present and f.context == "family" and f.code in self._rules.acute_in_others
+        return (
+            f.present
+            and f.context == "family"
+            and not f.told_as_past
+            and f.code in self._rules.acute_in_others
+        )
 
     def screen(self, doc: Doc, findings: Sequence[Finding], context: ContextMap) -> list[RedFlag]:
         if self.matcher is None:
