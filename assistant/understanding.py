@@ -83,6 +83,26 @@ def readable_for_resemblance(
     return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
 
 
+def denied_for_resemblance(
+    doc: Doc, context: ContextMap, read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ
+) -> str:
+    """The sentences whose only qualifier is a denial ("his arm won't lift", "no fever but she
+    is not making sense"), not read whole by the findings model: resemblance compares them with
+    the examples that tell a denial too. Empty when there is none."""
+    tokens = doc.tokens
+    kinds: dict[int, set[str]] = {}
+    for s in context.scopes:
+        if s.category in QUALIFIERS:
+            for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end)):
+                kinds.setdefault(tokens[i].sentence, set()).add(s.category)
+    skipped = read_by_the_rules(doc, read)
+    sentences: dict[int, list[int]] = {}
+    for t in tokens:
+        if kinds.get(t.sentence) == {"NEGATED"} and t.sentence not in skipped:
+            sentences.setdefault(t.sentence, []).append(t.index)
+    return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
+
+
 @dataclass(frozen=True, slots=True)
 class Fleet:
     """The understanding micro-models, one field each."""
@@ -120,15 +140,26 @@ class Understanding:
         shared bundled instance when None); ``cache_dir`` keeps its example vectors."""
         vocab = Vocabulary.load(knowledge_dir)
         screen = RedFlagScreen(knowledge_dir, vocab)
+        negation = ContextModel(knowledge_dir)
+
+        def tells_a_denial(text: str) -> bool:
+            scopes = negation.run(Doc(clean_input(text))).value.scopes
+            return any(s.category == "NEGATED" for s in scopes)
+
         self.fleet = Fleet(
             language_id=LanguageId(knowledge_dir),
-            negation=ContextModel(knowledge_dir),
+            negation=negation,
             findings=FindingsModel(knowledge_dir, vocab),
             medications=MedicationsModel(knowledge_dir, vocab),
             allergies=AllergiesModel(knowledge_dir, vocab),
             red_flags=screen,
             red_flag_similarity=RedFlagSimilarity(
-                knowledge_dir, screen.flag, screen.flag_codes, embedder, cache_dir=cache_dir
+                knowledge_dir,
+                screen.flag,
+                screen.flag_codes,
+                embedder,
+                cache_dir=cache_dir,
+                tells_a_denial=tells_a_denial,
             ),
             triage=TriageModel(knowledge_dir, vocab),
         )
@@ -201,7 +232,9 @@ class Understanding:
                 # Why nothing is left to compare: a qualifier in every sentence, or words the
                 # findings and medications models read whole.
                 skipped = "read" if readable_for_resemblance(doc, ctx) else "qualified"
-            resembles = f.red_flag_similarity.run(readable, skipped)
+            denied = denied_for_resemblance(doc, ctx, read)
+            refused = f.red_flags.denied_flags(findings or [])
+            resembles = f.red_flag_similarity.run(readable, skipped, denied, refused)
             traces.append(resembles.trace)
             flags = list(resembles.value)
         if findings and flags:

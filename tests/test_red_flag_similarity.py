@@ -81,17 +81,73 @@ def test_an_ordinary_complaint_is_not_an_emergency(
     "text",
     [
         "My father had a stroke last year",
-        "I have no chest pain and I am not short of breath",
         "If I got chest pain, should I call an ambulance?",
+        "My father had a stroke last year and he is not walking well since",
     ],
 )
-def test_a_denied_relative_past_or_hypothetical_sentence_is_left_to_the_rules(
+def test_a_relative_past_or_hypothetical_sentence_is_left_to_the_rules(
     understanding: Understanding, text: str
 ) -> None:
     analysis, traces = understanding.analyze(text, "en")
     assert analysis.red_flags == []
     trace = next(t for t in traces if t.model == "red_flag_similarity")
     assert trace.note == "skipped:qualified"
+
+
+def test_a_denied_sentence_is_compared_with_the_denied_examples_only(
+    understanding: Understanding,
+) -> None:
+    analysis, traces = understanding.analyze(
+        "I have no chest pain and I am not short of breath", "en"
+    )
+    assert analysis.red_flags == []
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.note.startswith("denied-nearest:")
+    nearest = trace.note.split(":")[1]
+    examples = {
+        e.id: e
+        for e in load_examples(KNOWLEDGE / EXAMPLES_FILE, understanding.fleet.red_flags.flag_codes)
+    }
+    assert _tells_a_denial(understanding, examples[nearest].text)
+
+
+def _tells_a_denial(understanding: Understanding, text: str) -> bool:
+    scopes = understanding.fleet.negation.run(Doc(text)).value.scopes
+    return any(s.category == "NEGATED" for s in scopes)
+
+
+def test_a_denied_emergency_example_is_raised_unless_its_finding_was_denied(
+    understanding: Understanding,
+) -> None:
+    model = understanding.fleet.red_flag_similarity
+    examples = load_examples(KNOWLEDGE / EXAMPLES_FILE, understanding.fleet.red_flags.flag_codes)
+    denied = next(
+        e for e in examples if e.flag == "suicide_risk" and _tells_a_denial(understanding, e.text)
+    )
+    raised = model.run("", "qualified", denied.text)
+    assert [f.code for f in raised.value] == ["suicide_risk"]
+    assert raised.trace.note.startswith(f"denied-nearest:{denied.id}:")
+    refused = model.run("", "qualified", denied.text, frozenset({"suicide_risk"}))
+    assert refused.value == []
+    assert refused.trace.note.endswith("denied-finding")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        ("en", "No chest pain at all, my knee is 9 out of 10", "cardiac_chest_pain"),
+        ("ar", "لا أفكر في إنهاء حياتي", "suicide_risk"),
+    ],
+)
+def test_a_flag_whose_findings_were_only_denied_is_refused(
+    understanding: Understanding, lang: Lang, text: str, flag: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)
+    assert flag in understanding.fleet.red_flags.denied_flags(analysis.findings)
+    crushing = "crushing chest pain, no sweating"
+    assert "cardiac_chest_pain" not in understanding.fleet.red_flags.denied_flags(
+        understanding.analyze(crushing, "en")[0].findings
+    )
 
 
 # Short ordinary complaints with a duration lie near short emergencies in the embedding

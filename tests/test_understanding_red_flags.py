@@ -1647,6 +1647,17 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("en", "my grandad doesn't know he's in his own house tonight", "confusion"),
         ("en", "I keep saving up my pills, everyone would be lighter without me", "suicide_risk"),
         ("en", "cant lift my left arm and my face looks crooked when i smile", "stroke_signs"),
+        # From round 17, retired into development.
+        ("en", "i will swallow them all tonight, nobody would even notice", "suicide_risk"),
+        (
+            "en",
+            "pregnant and there is fresh blood in my underwear since this morning",
+            "pregnancy_emergency",
+        ),
+        ("en", "my left side has gone floppy and my words come out mushy", "stroke_signs"),
+        ("ar", "غمى علي في السوق وصحيت على الأرض", "fainting"),
+        ("ar", "الماي يطيح من طرف فمي وخدي اليسار نازل", "stroke_signs"),
+        ("ur", "کھڑا ہوا تو دھڑام سے گرا، ہوش آیا تو فرش پر تھا", "fainting"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1775,6 +1786,14 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "heavy_bleeding",
         ),
         ("ur", "Ammi ko mirgi ke dore parte the, ab meri beti ko do din se zukaam hai", "seizure"),
+        # From round 17, retired into development.
+        (
+            "en",
+            "my son is jerking all over on the floor, never had anything like this",
+            "thunderclap_headache",
+        ),
+        ("ar", "ولدي كان يجيه تشنج مع الحرارة وهو صغير، الحين عنده زكام", "seizure"),
+        ("ar", "ينقطع نفسي إذا طلعت الدرج، بس وأنا قاعد مرتاح عادي", "severe_breathing_difficulty"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(

@@ -10,7 +10,17 @@ knowledge store uses). It raises the flag of the nearest emergency example when
 - that example is at least ``threshold`` similar, and
 - it is closer, by at least ``margin``, than the nearest near miss or ordinary example,
 - and the sentence holds no denial, relative, past or hypothetical (the context model's
-  scopes): there resemblance is blind, and the rules decide alone.
+  scopes): there resemblance cannot tell "my father had a stroke last year" from a stroke now.
+
+A sentence whose only qualifier is a denial ("his arm won't lift", "ما يقدر يتكلم", "no
+fever but she is not making sense") is where most unseen emergencies were missed, and a denied
+emergency lies right next to the emergency in this space. Such sentences are compared only with
+the examples that tell a denial themselves (the context model's reading of each example), so
+that "pregnant, no bleeding, no pain" meets its own kind first, with a stricter threshold and
+margin (``DENIED_THRESHOLD``, ``DENIED_MARGIN``). Those two were chosen on a blind development
+round written after the examples (round 17, 2026-12-05, its own lines left out of the
+examples): leave-one-out on the development split cannot show what this comparison adds,
+because its paraphrases find each other.
 
 Sentences of fewer than ``MIN_WORDS`` words ("hello", "2 years") are not compared: they
 resemble everything a little. The threshold and margin were chosen on the development split
@@ -54,6 +64,8 @@ from assistant.text import clean_input
 EXAMPLES_FILE: Final = "red_flag_examples.jsonl"
 THRESHOLD: Final = 0.84
 MARGIN: Final = 0.0025
+DENIED_THRESHOLD: Final = 0.92
+DENIED_MARGIN: Final = 0.005
 # Fewer words than this ("hello", "2 years", "worse at night") say too little to resemble
 # anything: their nearest examples are near-ties, so they are left to the rules.
 MIN_WORDS: Final = 4
@@ -128,9 +140,12 @@ class RedFlagSimilarity:
         threshold: float = THRESHOLD,
         margin: float = MARGIN,
         cache_dir: Path | None = None,
+        tells_a_denial: Callable[[str], bool] | None = None,
     ) -> None:
         """``cache_dir``: where the examples' vectors are kept between runs (embedding all of
-        them takes over a minute on 2 cores); None keeps them in memory only."""
+        them takes over a minute on 2 cores); None keeps them in memory only.
+        ``tells_a_denial``: whether an example's text holds a denial (the context model);
+        without it, denied sentences are not compared."""
         self._path = knowledge_dir / EXAMPLES_FILE
         self._flag_info = flag_info
         self._examples = load_examples(self._path, flag_codes)
@@ -141,6 +156,8 @@ class RedFlagSimilarity:
         self._cache_dir = cache_dir
         self._vectors: NDArray[np.float32] | None = None
         self._is_emergency = np.array([e.flag is not None for e in self._examples])
+        self._tells_a_denial = tells_a_denial
+        self._is_denied: NDArray[np.bool_] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -154,8 +171,10 @@ class RedFlagSimilarity:
     @property
     def version(self) -> str:
         e = self.embedder
+        denied = f"+denied-t{DENIED_THRESHOLD}m{DENIED_MARGIN}" if self._tells_a_denial else ""
         return (
-            f"{e.name}-{e.version[:18]}+t{self.threshold}m{self.margin}+examples-{self._sha[:12]}"
+            f"{e.name}-{e.version[:18]}+t{self.threshold}m{self.margin}{denied}"
+            f"+examples-{self._sha[:12]}"
         )
 
     def warm_up(self) -> None:
@@ -172,6 +191,9 @@ class RedFlagSimilarity:
                     if not path.is_file():
                         self._save(path, vectors)  # embedded by a fleet without a cache folder
                 self._vectors = vectors
+            if self._tells_a_denial is not None and self._is_denied is None:
+                tells = self._tells_a_denial
+                self._is_denied = np.array([tells(e.text) for e in self._examples])
 
     def _cached_or_embedded(self, embedder_id: str) -> NDArray[np.float32]:
         """The examples' vectors, from the cache file where a text's vector is already there.
@@ -227,49 +249,101 @@ class RedFlagSimilarity:
             return {}
         return {str(k): vectors[i] for i, k in enumerate(keys)}
 
-    def nearest(self, text: str) -> tuple[Example | None, float, float]:
-        """The nearest emergency example, its similarity, and the nearest other's similarity."""
+    def nearest(self, text: str, denied: bool = False) -> tuple[Example | None, float, float]:
+        """The nearest emergency example, its similarity, and the nearest other's similarity;
+        ``denied``: among the examples that tell a denial only."""
         self.warm_up()
+        return self._nearest_to(self.embedder.embed_query(text), denied)
+
+    def _nearest_to(
+        self, vector: NDArray[np.float32], denied: bool
+    ) -> tuple[Example | None, float, float]:
         assert self._vectors is not None
-        scores = self._vectors @ self.embedder.embed_query(text)
-        emergency = np.where(self._is_emergency, scores, -1.0)
-        other = np.where(~self._is_emergency, scores, -1.0)
+        scores = self._vectors @ vector
+        among = np.ones_like(self._is_emergency)
+        if denied:
+            assert self._is_denied is not None
+            among = self._is_denied
+        emergency = np.where(self._is_emergency & among, scores, -1.0)
+        other = np.where(~self._is_emergency & among, scores, -1.0)
         best = int(np.argmax(emergency))
+        if emergency[best] < 0:
+            return None, 0.0, float(other.max())
         return self._examples[best], float(emergency[best]), float(other.max())
 
-    def run(self, text: str, skipped: str | None = None) -> Result[list[RedFlag]]:
-        """``skipped``: no sentence is left to compare, and why, for the trace: the context
-        model found a denial, a relative, the past or a hypothetical in each ("qualified";
-        resemblance cannot tell "my father had a stroke last year" from a stroke now, so such
-        sentences are left to the rules, which can), or the findings and medications models
-        read them whole ("read")."""
+    @property
+    def reads_denials(self) -> bool:
+        return self._tells_a_denial is not None
+
+    @property
+    def tells_a_denial(self) -> NDArray[np.bool_]:
+        """Per example, in the file's order: does it tell a denial (all False without the
+        context model)."""
+        self.warm_up()
+        if self._is_denied is None:
+            return np.zeros(len(self._examples), dtype=bool)
+        return self._is_denied
+
+    def run(
+        self,
+        text: str,
+        skipped: str | None = None,
+        denied: str = "",
+        denied_flags: frozenset[str] = frozenset(),
+    ) -> Result[list[RedFlag]]:
+        """``text``: the sentences with no qualifier. ``skipped``: none is left, and why, for
+        the trace: the context model found a denial, a relative, the past or a hypothetical
+        in each ("qualified"; resemblance cannot tell "my father had a stroke last year" from a
+        stroke now, so such sentences are left to the rules, which can), or the findings and
+        medications models read them whole ("read"). ``denied``: the sentences whose only
+        qualifier is a denial, compared with the examples that tell one; ``denied_flags``: the
+        flags whose own findings the patient denied ("no chest pain at all, my knee is 9/10"),
+        which a denied sentence may not raise by resemblance."""
         try:
             self.warm_up()
         except Exception as exc:  # fail closed: a screen that cannot load escalates
             return Result([SCREENING_ERROR], error_trace(self.name, "not-loaded", "escalated", exc))
         timer = timed(self.name, self.version)
-        if skipped:
-            return Result([], timer.finish(confidence=None, note=f"skipped:{skipped}"))
-        example: Example | None = None
-        try:
+        passes: list[tuple[str, bool]] = []
+        why = f"skipped:{skipped}" if skipped else "empty"
+        if not skipped:
             cleaned = clean_input(text)
-            if not cleaned:
-                return Result([], timer.finish(confidence=None, note="empty"))
-            if too_short(cleaned):
-                return Result([], timer.finish(confidence=None, note="skipped:short"))
-            example, score, other = self.nearest(cleaned)
-            flags: list[RedFlag] = []
-            close = score >= self.threshold and score - other >= self.margin
-            if example is not None and example.flag is not None and close:
-                label, level = self._flag_info(example.flag)
-                rule = f"similar_to:{example.id}"
-                flags.append(
-                    RedFlag(example.flag, label, cleaned, rule, level, self.name, round(score, 4))
-                )
+            if cleaned and too_short(cleaned):
+                why = "skipped:short"
+            elif cleaned:
+                passes.append((cleaned, False))
+        told_denied = clean_input(denied) if self.reads_denials else ""
+        if told_denied and not too_short(told_denied):
+            passes.append((told_denied, True))
+        if not passes:
+            return Result([], timer.finish(confidence=None, note=why))
+        flags: list[RedFlag] = []
+        notes: list[str] = []
+        confidence: float | None = None
+        try:
+            for words, among_denied in passes:
+                example, score, other = self.nearest(words, among_denied)
+                threshold = DENIED_THRESHOLD if among_denied else self.threshold
+                margin = DENIED_MARGIN if among_denied else self.margin
+                # The note names the nearest example (our data, not the patient's words).
+                kind = "denied-nearest" if among_denied else "nearest"
+                notes.append(f"{kind}:{example.id}:{score:.3f}/{other:.3f}" if example else kind)
+                if confidence is None:
+                    confidence = round(score, 4)
+                close = score >= threshold and score - other >= margin
+                if among_denied and example is not None and example.flag in denied_flags:
+                    close = False
+                    notes.append("denied-finding")
+                if example is not None and example.flag is not None and close:
+                    label, level = self._flag_info(example.flag)
+                    rule = f"similar_to:{example.id}"
+                    flags.append(
+                        RedFlag(example.flag, label, words, rule, level, self.name, round(score, 4))
+                    )
+                    confidence = round(score, 4)
+                    break
         except Exception:  # fail closed: a screen that cannot answer escalates
             return Result(
                 [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
             )
-        # The note names the nearest example (our data, not the patient's words).
-        note = f"nearest:{example.id}:{score:.3f}/{other:.3f}" if example else "no-examples"
-        return Result(flags, timer.finish(confidence=round(score, 4), note=note))
+        return Result(flags, timer.finish(confidence=confidence, note=" ".join(notes)))

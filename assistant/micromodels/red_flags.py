@@ -163,6 +163,11 @@ class RedFlagScreen:
         self._vocab = vocab or Vocabulary.load(knowledge_dir)
         self._rules = RedFlagRules.load(knowledge_dir, self._vocab)
         self._names = {r.id: dict(r.names) for r in self._rules.rules if r.names}
+        concepts: dict[str, set[str]] = {}
+        for rule in self._rules.rules:
+            named = {s for s in (*rule.all, *rule.any) if s in self._vocab.concepts}
+            concepts.setdefault(rule.flag, set()).update(named)
+        self._concepts_of_flag = {flag: frozenset(c) for flag, c in concepts.items()}
         self.version = f"rules-{sha256_of(self._rules.paths)[:12]}"
         self.matcher: PhraseMatcher[str] | None = None
 
@@ -177,6 +182,18 @@ class RedFlagScreen:
     @property
     def flag_codes(self) -> frozenset[str]:
         return frozenset(self._rules.flags)
+
+    def denied_flags(self, findings: Sequence[Finding]) -> frozenset[str]:
+        """The flags whose findings (the concepts its rules name) the patient spoke of only to
+        deny them ("no chest pain at all", "لا أفكر في إنهاء حياتي"): resemblance to a denied
+        emergency may not raise them."""
+        denied = {f.code for f in findings if not f.present}
+        present = {f.code for f in findings if f.present and f.context == "current"}
+        out = set()
+        for flag, concepts in self._concepts_of_flag.items():
+            if concepts & denied and not concepts & present:
+                out.add(flag)
+        return frozenset(out)
 
     def run(
         self, doc: Doc, findings: Sequence[Finding], context: ContextMap = EMPTY_CONTEXT
