@@ -8,7 +8,8 @@ adds to the phrase rules, and what it costs.
   cohort 0.970-0.974 on 2026-12-04), yet new wordings sit 0.885-0.94 from their nearest
   example (the unit tests' emergencies): the development split cannot see what a stricter
   threshold loses on text nobody wrote an example for. The margin
-  is the one with the highest lowest-cohort sensitivity of rules-plus-resemblance, then the
+  is the one with the highest lowest-cohort sensitivity of the rules plus the comparison of
+  unqualified sentences (the denied ones have their own values, below), then the
   highest mean sensitivity, among those that keep its specificity >= ``SPECIFICITY_FLOOR`` in
   every cohort; margins are never negative (the nearest example must be an emergency) and of
   equally sensitive choices the most specific is kept.
@@ -214,18 +215,23 @@ def main() -> int:
             embedder, denied, refused, bank, examples, emergency, tells_a_denial, own
         )
 
+    def unqualified(split: str, threshold: float, margin: float) -> Bools:
+        """The comparison of the unqualified sentences at ``threshold``/``margin``."""
+        best, other, _rules, qualified, _gold, _cohorts = data[split]
+        flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified
+        return flagged
+
     def resemblance(split: str, threshold: float, margin: float) -> Bools:
         """Both comparisons: the unqualified sentences at ``threshold``/``margin``, the
         denied ones as shipped."""
-        best, other, _rules, qualified, _gold, _cohorts = data[split]
-        flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified
-        return flagged | denied_flags[split]
+        return unqualified(split, threshold, margin) | denied_flags[split]
 
     # The selection rule, on the development split only.
     _b, _o, rules, _q, gold, cohorts = data["dev"]
     picked: tuple[float, float, float, float] | None = None  # low, mean, specificity, margin
     for margin in np.arange(0.0, 0.0301, 0.0025):  # loosest first
-        both = resemblance("dev", THRESHOLD_FLOOR, margin) | rules
+        # The margin belongs to the unqualified comparison; the denied one has its own values.
+        both = unqualified("dev", THRESHOLD_FLOOR, margin) | rules
         cells = [rates(both, gold, m) for m in cohorts.values()]
         specificity = min(spec for _sens, spec in cells)
         if specificity >= SPECIFICITY_FLOOR:
@@ -244,8 +250,9 @@ def main() -> int:
     if picked:
         print(
             f"The selection rule on today's examples picks threshold {THRESHOLD_FLOOR:.3f}, "
-            f"margin {picked[3]:.4f} (rules plus resemblance, leave-one-out: lowest-cohort "
-            f"sensitivity {picked[0]:.3f}, mean {picked[1]:.3f}; lowest-cohort specificity "
+            f"margin {picked[3]:.4f} (rules plus the unqualified comparison, leave-one-out: "
+            f"lowest-cohort sensitivity {picked[0]:.3f}, mean {picked[1]:.3f}; lowest-cohort "
+            f"specificity "
             f"{picked[2]:.3f})."
         )
     print()

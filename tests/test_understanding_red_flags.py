@@ -1658,6 +1658,10 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("ar", "غمى علي في السوق وصحيت على الأرض", "fainting"),
         ("ar", "الماي يطيح من طرف فمي وخدي اليسار نازل", "stroke_signs"),
         ("ur", "کھڑا ہوا تو دھڑام سے گرا، ہوش آیا تو فرش پر تھا", "fainting"),
+        # From round 18, retired into development.
+        ("ur", "Sans nai aa rai, do lafz bol ke rukna parta hai", "severe_breathing_difficulty"),
+        ("ur", "aankhon ke aage andhera aya aur farsh pe gir gayi", "fainting"),
+        ("en", "I keep thinking I should step off the roof of our building", "suicide_risk"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1794,6 +1798,18 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ),
         ("ar", "ولدي كان يجيه تشنج مع الحرارة وهو صغير، الحين عنده زكام", "seizure"),
         ("ar", "ينقطع نفسي إذا طلعت الدرج، بس وأنا قاعد مرتاح عادي", "severe_breathing_difficulty"),
+        # From round 18, retired into development.
+        (
+            "ur",
+            "sidhiyan chadh ke saans phoolti hai, baithe baithe bilkul theek hoon",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "agar bete ko bukhar mein jhatke aaye to kya karna hai?", "seizure"),
+        (
+            "ur",
+            "مجھے ڈر لگتا ہے اگر رات کو شوگر گر گئی اور میں بے ہوش ہو گئی تو کیا ہوگا",
+            "fainting",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
