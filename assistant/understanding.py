@@ -9,7 +9,7 @@ escalates the utterance.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,20 +67,11 @@ def readable_for_resemblance(
     heavy pressure came on in my chest ..."). Words that only sound like a denial ("bleeding
     that won't stop") are the context model's pseudo-triggers and open no scope. Empty when no
     sentence is readable."""
-    tokens = doc.tokens
-    touched = {
-        tokens[i].sentence
-        for s in context.scopes
-        if s.category in QUALIFIERS
-        for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end))
-    } | read_by_the_rules(doc, read)
-    if not touched:
+    kinds = _qualifiers_by_sentence(doc, context)
+    skipped = read_by_the_rules(doc, read)
+    if not kinds and not skipped:
         return doc.text
-    sentences: dict[int, list[int]] = {}
-    for t in tokens:
-        if t.sentence not in touched:
-            sentences.setdefault(t.sentence, []).append(t.index)
-    return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
+    return _sentences(doc, lambda n: n not in kinds and n not in skipped)
 
 
 def denied_for_resemblance(
@@ -89,16 +80,26 @@ def denied_for_resemblance(
     """The sentences whose only qualifier is a denial ("his arm won't lift", "no fever but she
     is not making sense"), not read whole by the findings model: resemblance compares them with
     the examples that tell a denial too. Empty when there is none."""
-    tokens = doc.tokens
+    kinds = _qualifiers_by_sentence(doc, context)
+    skipped = read_by_the_rules(doc, read)
+    return _sentences(doc, lambda n: kinds.get(n) == {"NEGATED"} and n not in skipped)
+
+
+def _qualifiers_by_sentence(doc: Doc, context: ContextMap) -> dict[int, set[str]]:
+    """Per sentence, the qualifiers whose trigger or scope touch it."""
     kinds: dict[int, set[str]] = {}
     for s in context.scopes:
         if s.category in QUALIFIERS:
             for i in range(min(s.start, s.trigger_start), max(s.end, s.trigger_end)):
-                kinds.setdefault(tokens[i].sentence, set()).add(s.category)
-    skipped = read_by_the_rules(doc, read)
+                kinds.setdefault(doc.tokens[i].sentence, set()).add(s.category)
+    return kinds
+
+
+def _sentences(doc: Doc, keep: Callable[[int], bool]) -> str:
+    """The sentences (by number) that ``keep`` keeps, in the patient's own words."""
     sentences: dict[int, list[int]] = {}
-    for t in tokens:
-        if kinds.get(t.sentence) == {"NEGATED"} and t.sentence not in skipped:
+    for t in doc.tokens:
+        if keep(t.sentence):
             sentences.setdefault(t.sentence, []).append(t.index)
     return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
 
