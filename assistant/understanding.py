@@ -142,11 +142,6 @@ class Understanding:
         vocab = Vocabulary.load(knowledge_dir)
         screen = RedFlagScreen(knowledge_dir, vocab)
         negation = ContextModel(knowledge_dir)
-
-        def tells_a_denial(text: str) -> bool:
-            scopes = negation.run(Doc(clean_input(text))).value.scopes
-            return any(s.category == "NEGATED" for s in scopes)
-
         self.fleet = Fleet(
             language_id=LanguageId(knowledge_dir),
             negation=negation,
@@ -160,7 +155,7 @@ class Understanding:
                 screen.flag_codes,
                 embedder,
                 cache_dir=cache_dir,
-                tells_a_denial=tells_a_denial,
+                context=negation,
             ),
             triage=TriageModel(knowledge_dir, vocab),
         )

@@ -113,26 +113,37 @@ def rules_and_readable(
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
         allergies = f.allergies.run(doc, context).value.allergies
         flagged.append(bool(u.screen_rules(doc, context, findings, allergies)[1].value))
-        text = readable_for_resemblance(doc, context, u.read_tokens(doc))
+        read = u.read_tokens(doc)
+        text = readable_for_resemblance(doc, context, read)
         readable.append("" if too_short(text) else text)
-        told = denied_for_resemblance(doc, context, u.read_tokens(doc))
+        told = denied_for_resemblance(doc, context, read)
         denied.append("" if too_short(told) else told)
         refused.append(f.red_flags.denied_flags(findings))
     return np.array(flagged), readable, denied, refused
 
 
 def nearest(
-    vectors: NDArray[np.float32], bank: NDArray[np.float32], emergency: Bools, own: list[int]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Per sentence: the nearest emergency example's and nearest other example's similarity,
-    leaving out the sentence's own example (index in ``own``, -1 for none)."""
+    vectors: NDArray[np.float32],
+    bank: NDArray[np.float32],
+    emergency: Bools,
+    own: list[int],
+    among: Bools | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """Per sentence: the nearest emergency example's similarity, the nearest other example's,
+    and which emergency example that is, leaving out the sentence's own example (index in
+    ``own``, -1 for none); ``among``: only these examples."""
     scores = vectors @ bank.T
     for i, j in enumerate(own):
         if j >= 0:
             scores[i, j] = -1.0
+    if among is None:
+        among = np.ones_like(emergency)
+    near = np.where((emergency & among)[None, :], scores, -1.0)
+    which = near.argmax(1)
     return (
-        np.where(emergency[None, :], scores, -1.0).max(1),
-        np.where(~emergency[None, :], scores, -1.0).max(1),
+        near[np.arange(len(which)), which],
+        np.where((~emergency & among)[None, :], scores, -1.0).max(1),
+        which,
     )
 
 
@@ -152,17 +163,13 @@ def denied_pass(
     todo = [i for i, text in enumerate(denied) if text]
     if not todo:
         return out
-    scores = embedder.embed_queries([denied[i] for i in todo]) @ bank.T
+    vectors = embedder.embed_queries([denied[i] for i in todo])
+    best, other, which = nearest(
+        vectors, bank, emergency, [own[i] for i in todo], among=tells_a_denial
+    )
     for row, i in enumerate(todo):
-        if own[i] >= 0:
-            scores[row, own[i]] = -1.0
-    near = np.where((emergency & tells_a_denial)[None, :], scores, -1.0)
-    far = np.where((~emergency & tells_a_denial)[None, :], scores, -1.0).max(1)
-    best = near.argmax(1)
-    for row, i in enumerate(todo):
-        score = near[row, best[row]]
-        close = score >= DENIED_THRESHOLD and score - far[row] >= DENIED_MARGIN
-        out[i] = bool(close) and examples[best[row]].flag not in refused[i]
+        close = best[row] >= DENIED_THRESHOLD and best[row] - other[row] >= DENIED_MARGIN
+        out[i] = bool(close) and examples[which[row]].flag not in refused[i]
     return out
 
 
@@ -210,7 +217,8 @@ def main() -> int:
         )
         gold = np.array([bool(r["red_flags"]) for r in rows])
         cohorts = {c: np.array([r["cohort"] == c for r in rows]) for c in COHORTS}
-        data[split] = (*nearest(vectors, bank, emergency, own), rules, qualified, gold, cohorts)
+        best, other, _which = nearest(vectors, bank, emergency, own)
+        data[split] = (best, other, rules, qualified, gold, cohorts)
         denied_flags[split] = denied_pass(
             embedder, denied, refused, bank, examples, emergency, tells_a_denial, own
         )
@@ -252,8 +260,7 @@ def main() -> int:
             f"The selection rule on today's examples picks threshold {THRESHOLD_FLOOR:.3f}, "
             f"margin {picked[3]:.4f} (rules plus the unqualified comparison, leave-one-out: "
             f"lowest-cohort sensitivity {picked[0]:.3f}, mean {picked[1]:.3f}; lowest-cohort "
-            f"specificity "
-            f"{picked[2]:.3f})."
+            f"specificity {picked[2]:.3f})."
         )
     print()
 

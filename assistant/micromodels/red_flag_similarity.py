@@ -57,7 +57,9 @@ from numpy.typing import NDArray
 from assistant.concepts import RedFlag, TriageLevel
 from assistant.embeddings import Embedder
 from assistant.errors import ConfigError
+from assistant.lexicon import Doc
 from assistant.micromodels.base import Result, error_trace, timed
+from assistant.micromodels.negation import ContextModel
 from assistant.micromodels.red_flags import SCREENING_ERROR
 from assistant.text import clean_input
 
@@ -125,6 +127,9 @@ def load_examples(path: Path, flag_codes: frozenset[str]) -> tuple[Example, ...]
 # Example vectors, once per process per (examples file, embedder): tests and the app build
 # several fleets, and embedding some 3,800 examples takes over a minute on 2 cores.
 _VECTORS: dict[tuple[str, str], NDArray[np.float32]] = {}
+# Which examples tell a denial, once per process per (examples file, context rules): reading
+# them all takes about 2 s.
+_DENIALS: dict[tuple[str, str], NDArray[np.bool_]] = {}
 _VECTORS_LOCK = threading.Lock()
 
 
@@ -140,12 +145,12 @@ class RedFlagSimilarity:
         threshold: float = THRESHOLD,
         margin: float = MARGIN,
         cache_dir: Path | None = None,
-        tells_a_denial: Callable[[str], bool] | None = None,
+        context: ContextModel | None = None,
     ) -> None:
         """``cache_dir``: where the examples' vectors are kept between runs (embedding all of
         them takes over a minute on 2 cores); None keeps them in memory only.
-        ``tells_a_denial``: whether an example's text holds a denial (the context model);
-        without it, denied sentences are not compared."""
+        ``context``: the context model, which reads which examples tell a denial; without it,
+        denied sentences are not compared."""
         self._path = knowledge_dir / EXAMPLES_FILE
         self._flag_info = flag_info
         self._examples = load_examples(self._path, flag_codes)
@@ -156,7 +161,7 @@ class RedFlagSimilarity:
         self._cache_dir = cache_dir
         self._vectors: NDArray[np.float32] | None = None
         self._is_emergency = np.array([e.flag is not None for e in self._examples])
-        self._tells_a_denial = tells_a_denial
+        self._context = context
         self._is_denied: NDArray[np.bool_] | None = None
         self._lock = threading.Lock()
 
@@ -171,7 +176,7 @@ class RedFlagSimilarity:
     @property
     def version(self) -> str:
         e = self.embedder
-        denied = f"+denied-t{DENIED_THRESHOLD}m{DENIED_MARGIN}" if self._tells_a_denial else ""
+        denied = f"+denied-t{DENIED_THRESHOLD}m{DENIED_MARGIN}" if self._context else ""
         return (
             f"{e.name}-{e.version[:18]}+t{self.threshold}m{self.margin}{denied}"
             f"+examples-{self._sha[:12]}"
@@ -191,9 +196,16 @@ class RedFlagSimilarity:
                     if not path.is_file():
                         self._save(path, vectors)  # embedded by a fleet without a cache folder
                 self._vectors = vectors
-            if self._tells_a_denial is not None and self._is_denied is None:
-                tells = self._tells_a_denial
-                self._is_denied = np.array([tells(e.text) for e in self._examples])
+            if self._context is not None and self._is_denied is None:
+                context = self._context
+                key = (self._sha, context.version)
+                with _VECTORS_LOCK:
+                    denied = _DENIALS.get(key)
+                    if denied is None:
+                        denied = _DENIALS[key] = np.array(
+                            [_tells_a_denial(context, e.text) for e in self._examples]
+                        )
+                self._is_denied = denied
 
     def _cached_or_embedded(self, embedder_id: str) -> NDArray[np.float32]:
         """The examples' vectors, from the cache file where a text's vector is already there.
@@ -253,13 +265,8 @@ class RedFlagSimilarity:
         """The nearest emergency example, its similarity, and the nearest other's similarity;
         ``denied``: among the examples that tell a denial only."""
         self.warm_up()
-        return self._nearest_to(self.embedder.embed_query(text), denied)
-
-    def _nearest_to(
-        self, vector: NDArray[np.float32], denied: bool
-    ) -> tuple[Example | None, float, float]:
         assert self._vectors is not None
-        scores = self._vectors @ vector
+        scores = self._vectors @ self.embedder.embed_query(text)
         among = np.ones_like(self._is_emergency)
         if denied:
             assert self._is_denied is not None
@@ -273,7 +280,7 @@ class RedFlagSimilarity:
 
     @property
     def reads_denials(self) -> bool:
-        return self._tells_a_denial is not None
+        return self._context is not None
 
     @property
     def tells_a_denial(self) -> NDArray[np.bool_]:
@@ -347,3 +354,7 @@ class RedFlagSimilarity:
                 [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
             )
         return Result(flags, timer.finish(confidence=confidence, note=" ".join(notes)))
+
+
+def _tells_a_denial(context: ContextModel, text: str) -> bool:
+    return any(s.category == "NEGATED" for s in context.run(Doc(clean_input(text))).value.scopes)
