@@ -218,6 +218,81 @@ def test_an_allergy_reaction_is_not_a_symptom_today(understanding: Understanding
     assert not [f for f in analysis.findings if f.code == "rash"]
 
 
+@pytest.mark.parametrize(
+    ("text", "complaints", "substance", "reaction"),
+    [
+        # A complaint told before the allergy, across a clause comma, is today's; the
+        # reaction told after the substance is the allergy's.
+        (
+            "itchy rash on both arms after I changed washing powder, also I am allergic to sulfa",
+            {"itching", "rash"},
+            "sulfa drugs",
+            None,
+        ),
+        (
+            "toothache and my cheek is swollen, I am allergic to amoxicillin, it gives me rash",
+            {"toothache", "facial_swelling"},
+            "amoxicillin",
+            "rash",
+        ),
+        (
+            "2 hafte se baazuon pe kharish wale laal daane hain, peanuts se allergy hai",
+            {"itching", "rash"},
+            "peanuts",
+            None,
+        ),
+        (
+            "يديني طلع فيها حبوب صغار تحك بالليل، وعندي حساسية من البنسلين يطلّع لي طفح",
+            {"itching", "rash"},
+            "penicillin",
+            "rash",
+        ),
+        (
+            "بازوؤں پر خارش والے دانے ہیں، مجھے سلفا والی دواؤں سے الرجی ہے",
+            {"itching", "rash"},
+            "sulfa drugs",
+            None,
+        ),
+        # What follows "now" is today's complaint, not what the substance does.
+        (
+            "گرد سے الرجی ہے، اب دو دن سے آنکھیں لال ہیں اور کھجلی ہو رہی ہے",
+            {"eye_redness", "itching"},
+            "dust",
+            None,
+        ),
+        (
+            "allergic to cashew, ate a kaju barfi by mistake, now my lips are swelling",
+            {"facial_swelling"},
+            "tree nuts",
+            None,
+        ),
+        # Reactions among the words that link them to the substance are the allergy's.
+        ("تجيني حكة وانتفاخ من أدوية السلفا", set(), "sulfa drugs", "itching"),
+    ],
+)
+def test_a_complaint_before_the_allergy_is_not_its_reaction(
+    understanding: Understanding,
+    text: str,
+    complaints: set[str],
+    substance: str,
+    reaction: str | None,
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [(substance, reaction)]
+    assert {f.code for f in analysis.findings if f.present} == complaints
+
+
+def test_each_substance_has_the_reaction_told_after_it(understanding: Understanding) -> None:
+    analysis, _ = understanding.analyze(
+        "Sulfa drugs make my face swell up and latex gloves give me an itchy rash"
+    )
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [
+        ("sulfa drugs", "swelling"),
+        ("latex", "itching"),
+    ]
+    assert [f.code for f in analysis.findings if f.context == "current"] == []
+
+
 # ---------------------------------------------------------------- triage
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from assistant.concepts import Allergy
 from assistant.lexicon import (
+    BOUNDARIES,
+    CLAUSE_BREAKS,
     Doc,
     Match,
     PhraseMatcher,
@@ -28,7 +30,7 @@ from assistant.lexicon import (
 from assistant.micromodels.base import Result, sha256_of, timed
 from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
 
-_KEYS = ("triggers", "no_known_allergies", "reaction_links", "substances", "reactions")
+_KEYS = ("triggers", "no_known_allergies", "reaction_links", "today", "substances", "reactions")
 GENERIC_SUBSTANCES = frozenset({"medicine_unspecified", "food_unspecified"})
 
 
@@ -50,7 +52,7 @@ class AllergiesModel:
         for _lang, path in language_files(knowledge_dir, "allergies"):
             paths.append(path)
             data = check_mapping(load_yaml(path), "top level", path, allowed=_KEYS)
-            for key in ("triggers", "no_known_allergies", "reaction_links"):
+            for key in ("triggers", "no_known_allergies", "reaction_links", "today"):
                 if key in data:
                     self._cues += [(p, key) for p in str_list(data[key], key, path)]
             self._substances += entries_from_table(
@@ -107,33 +109,68 @@ class AllergiesModel:
                 continue
             if not linked:
                 continue
-            live_reacts = [
-                r for r in s_reacts if "FAMILY" not in context.categories(r.start, r.end)
-            ]
-            if not live_reacts and not here(substances, sentence + 1):
-                # "I'm allergic to sulfa. I break out in a rash." names the reaction next.
-                live_reacts = [
-                    r
-                    for r in here(reactions, sentence + 1)
-                    if not context.categories(r.start, r.end)
-                ]
-            reaction = self.vocab.reactions[live_reacts[0].payload] if live_reacts else None
             # "sulfa medicines", "eating shrimp": the general word goes with the named one;
             # alone it is an allergy only when the sentence says allergy ("کھانے کے بعد" is
             # "after eating", not a food allergy).
             kept_subs = named_here or (kept_subs if live else [])
+            # "allergic to dust, now my eyes are red": what comes after "now" is today's.
+            today = [c for c in s_cues if c.payload == "today"]
+            told = [r for r in s_reacts if "FAMILY" not in context.categories(r.start, r.end)]
             for m in kept_subs:
                 if m.payload in allergies:
                     continue
-                span = [m] + [c for c in live] + live_reacts[:1]
+                linked_reacts = _reactions_of(doc, m, told, s_subs + today)
+                if not told and not here(substances, sentence + 1):
+                    # "I'm allergic to sulfa. I break out in a rash." names the reaction next.
+                    linked_reacts = [
+                        r
+                        for r in here(reactions, sentence + 1)
+                        if not context.categories(r.start, r.end)
+                    ][:1]
+                span = [m] + [c for c in live] + linked_reacts
                 start = min(x.start for x in span)
                 end = max(x.end for x in span)
                 label, code = self.vocab.substances[m.payload]
+                first = linked_reacts[0].payload if linked_reacts else None
                 allergies[m.payload] = Allergy(
                     substance=label,
                     evidence=doc.evidence(start, end),
                     confidence=round(0.9 * m.confidence, 3),
                     code=code,
-                    reaction=reaction,
+                    reaction=self.vocab.reactions[first] if first else None,
                 )
         return AllergyList(list(allergies.values()), nka and not allergies)
+
+
+def _reactions_of(
+    doc: Doc, substance: Match[str], reactions: list[Match[str]], bounds: list[Match[str]]
+) -> list[Match[str]]:
+    """The reactions that tell what ``substance`` does, in the order said: the first one
+    after it, before the next substance or word of today in ``bounds`` ("sulfa makes my face
+    swell and latex gives me an itchy rash", "allergic to dust, now my eyes are red"), or else
+    the first one before it in the same clause ("تجيني حكة وانتفاخ من السلفا", "hives from
+    penicillin"); then those joined to that one in its clause ("itchy red bumps"). A reaction
+    before the substance across a clause comma is a complaint of its own ("itchy rash on both
+    arms, also I am allergic to sulfa drugs", "my cheek is swollen, I am allergic to
+    amoxicillin, it gives me rash")."""
+    others = [
+        m for m in bounds if m.payload != substance.payload and m.payload not in GENERIC_SUBSTANCES
+    ]
+    upto = min((m.start for m in others if m.start >= substance.end), default=len(doc.tokens))
+    after = [r for r in reactions if substance.end <= r.start < upto]
+    before = [
+        r
+        for r in reactions
+        if r.end <= substance.start and not _clause_break(doc, r.end, substance.start)
+    ]
+    chosen = sorted(after or before, key=lambda r: r.start)
+    if not chosen:
+        return []
+    first = chosen[0]
+    return [first] + [
+        r for r in chosen[1:] if r.start < upto and not _clause_break(doc, first.end, r.start)
+    ]
+
+
+def _clause_break(doc: Doc, start: int, end: int) -> bool:
+    return any(t.text in CLAUSE_BREAKS or t.text in BOUNDARIES for t in doc.tokens[start:end])
