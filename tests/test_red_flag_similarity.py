@@ -426,3 +426,132 @@ def test_a_relative_spoken_of_again_in_the_next_sentence_stays_unread(
     analysis, traces = understanding.analyze(text, "en")
     assert analysis.red_flags == []
     assert next(t for t in traces if t.model == "red_flag_similarity").note == "skipped:qualified"
+
+
+class _TableEmbedder:
+    """Fixed vectors for fixed texts: a coordination test of how sentences are compared."""
+
+    name = "table"
+    version = "0" * 24
+    dim = 2
+
+    def __init__(self, table: dict[str, tuple[float, float]]) -> None:
+        self._table = table
+
+    def warm_up(self) -> None:
+        pass
+
+    def _vector(self, text: str) -> NDArray[np.float32]:
+        v = np.array(self._table[text], dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    def embed_passages(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return self.embed_queries(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text: str) -> NDArray[np.float32]:
+        return self._vector(text)
+
+
+@pytest.mark.parametrize(
+    ("second", "flags", "note"),
+    [
+        # The whole message lies nearest the emergency, neither sentence does: not raised.
+        ((0.3, 1.0), [], "nearest:e-1:0.949/0.316 no-sentence"),
+        # One sentence lies nearest the emergency on its own: raised.
+        ((1.0, 0.3), ["stroke_signs"], "nearest:e-1:0.949/0.316"),
+    ],
+)
+def test_a_long_message_resembles_an_emergency_only_if_one_of_its_sentences_does(
+    tmp_path: Path, second: tuple[float, float], flags: list[str], note: str
+) -> None:
+    from assistant.micromodels.red_flag_similarity import RedFlagSimilarity
+
+    rows = [
+        {"id": "e-1", "text": "an emergency", "language": "en", "flag": "stroke_signs"},
+        {"id": "o-1", "text": "an ordinary day", "language": "en", "flag": None},
+    ]
+    (tmp_path / EXAMPLES_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    first, other = "my eye has been red since Monday.", "it itches in the morning too."
+    embedder = _TableEmbedder(
+        {
+            "an emergency": (1.0, 0.0),
+            "an ordinary day": (0.0, 1.0),
+            f"{first} {other}": (3.0, 1.0),
+            first: (0.3, 1.0),
+            other: second,
+        }
+    )
+    model = RedFlagSimilarity(
+        tmp_path, lambda flag: (flag, "emergency"), frozenset({"stroke_signs"}), embedder
+    )
+    result = model.run(f"{first} {other}")
+    assert [f.code for f in result.value] == flags
+    assert result.trace.note == note
+
+
+def test_an_emergency_in_one_sentence_of_a_long_message_is_still_caught(
+    understanding: Understanding,
+) -> None:
+    analysis, traces = understanding.analyze(
+        "Work has been busy lately. My son is in the next room and he has just swallowed all "
+        "of my sleeping tablets.",
+        "en",
+    )
+    assert [f.code for f in analysis.red_flags] == ["suicide_risk"]
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert "no-sentence" not in trace.note.split()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ar", "عندي حساسية من الفول السوداني، تنتفخ شفايفي وتحكني"),
+        ("ur", "مجھے مونگ پھلی سے الرجی ہے، ہونٹ سوج جاتے ہیں"),
+    ],
+)
+def test_an_allergy_told_with_its_reaction_is_read_not_compared(
+    understanding: Understanding, lang: Lang, text: str
+) -> None:
+    analysis, traces = understanding.analyze(text, lang)
+    assert analysis.red_flags == []
+    assert analysis.allergies
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.note == "skipped:read"
+
+
+def test_the_same_allergy_eaten_by_mistake_now_is_an_emergency(
+    understanding: Understanding,
+) -> None:
+    analysis, _ = understanding.analyze(
+        "عندي حساسية من الفول السوداني وأكلت حلاوة فيها بالغلط قبل شوي، والحين شفايفي منفخة",
+        "ar",
+    )
+    assert [f.code for f in analysis.red_flags] == ["anaphylaxis"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ur",
+            "Teesri manzil pe rehti hun, seerhiyan chadhti hun to saans phool jati hai, ruk "
+            "jaun to theek. Baithe hue koi masla nahi, khansi nahi, hont neele nahi.",
+        ),
+        (
+            "ur",
+            "سیڑھیاں چڑھوں تو سانس پھول جاتی ہے، رک جاؤں تو ٹھیک۔ بیٹھے ہوئے کوئی مسئلہ نہیں، "
+            "ہونٹ نیلے نہیں ہوتے۔",
+        ),
+    ],
+)
+def test_a_denied_sentence_may_not_raise_the_flag_whose_signs_it_denies(
+    understanding: Understanding, lang: Lang, text: str
+) -> None:
+    """Breathless on the stairs is said elsewhere; the denied sentence denies blue lips."""
+    analysis, traces = understanding.analyze(text, lang)
+    assert analysis.red_flags == []
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.note.split()[-1] == "denied-finding"

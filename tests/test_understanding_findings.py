@@ -623,6 +623,17 @@ def test_a_relatives_pain_now_keeps_its_severity_and_is_the_patients(
             [],
         ),
         ("ar", "ما نمت زين من أمس، وراسي يعورني واجد", ["headache"], []),
+        # One word led by "و" after the comma is a new clause too; "and her mouth" opens one
+        # without a comma (the ninth split, retired into development).
+        ("ar", "حسيت كأن أحد ضربني ورا راسي، عمري ما جاني صداع كذا، واستفرغت", ["vomiting"], []),
+        (
+            "ar",
+            "يدها ما فيها حيل وفمها مايل على جنب وكلامها ثقيل",
+            ["weakness", "facial_droop", "slurred_speech"],
+            [],
+        ),
+        ("ar", "ما عندي حرارة وكحة", [], ["fever", "cough"]),
+        ("ar", "لا حرارة، ولا كحة", [], ["fever", "cough"]),
     ],
 )
 def test_a_denial_goes_on_over_a_list_but_not_into_a_new_clause(
@@ -657,6 +668,16 @@ def test_a_denial_goes_on_over_a_list_but_not_into_a_new_clause(
         ("ar", "قرصتني نحلة في يدي، بس وجهي عادي", "facial_swelling", False),
         ("ar", "انجرحت في إصبعي، وأتنفس زين والحمد لله", "shortness_of_breath", False),
         ("ar", "وما أقدر أتنفس زين من أمس", "shortness_of_breath", True),
+        # Round 19 and the ninth split, retired into development.
+        (
+            "en",
+            "pins and needles in my fingers, face looks normal, talking fine",
+            "facial_droop",
+            False,
+        ),
+        ("ur-Latn", "sar mein halka dard, haath paon theek chal rahe hain", "weakness", False),
+        ("ur-Latn", "bukhar hai, gardan idhar udhar aaram se ghuma rahi hai", "stiff_neck", False),
+        ("ur", "بخار ہے لیکن روشنی سے آنکھوں کو کوئی تکلیف نہیں", "photophobia", False),
     ],
 )
 def test_saying_a_function_is_fine_is_a_pertinent_negative(
@@ -679,6 +700,12 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("ابني شفايفه زرگة وما يكدر يتنفس", "ar", "blue_lips", True),
         # "When" (لما) is not the negation ما that it ends with.
         ("لما أقوم من النوم راسي يعورني", "ar", "headache", True),
+        # A denial that is the complaint: "didn't recognise me", "talk with no meaning".
+        ("جدتي اليوم ما عرفتني، تسألني منو أنت", "ar", "confusion", True),
+        ("أبوي من الصبح يتكلم كلام ما له معنى وما يدري وين هو", "ar", "confusion", True),
+        ("عمري ما جاني صداع كذا، فجأة ورا راسي", "ar", "headache", True),
+        # A fear of a stroke ("lest a stroke come") is not a stroke.
+        ("unko wehem hai kahin falij na ho jaye", "ur", "one_sided_weakness", False),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -1805,6 +1805,15 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "severe_breathing_difficulty",
         ),
         ("ur", "agar bete ko bukhar mein jhatke aaye to kya karna hai?", "seizure"),
+        # From round 19, joined the development split: "nothing goes towards the arm or jaw"
+        # denies the spread (not a pain that will not go); a fear that a stroke may come.
+        (
+            "ur",
+            "رات کو بریانی کھا کر لیٹا تو سینے کے بیچ جلن اٹھی، کھٹی ڈکاریں اور منہ کڑوا۔ بازو یا "
+            "جبڑے کی طرف کچھ نہیں جاتا، پسینہ بھی نہیں آیا۔",
+            "cardiac_chest_pain",
+        ),
+        ("ur", "sar mein halka dard hai, unko wehem hai kahin falij na ho jaye", "stroke_signs"),
         (
             "ur",
             "مجھے ڈر لگتا ہے اگر رات کو شوگر گر گئی اور میں بے ہوش ہو گئی تو کیا ہوگا",

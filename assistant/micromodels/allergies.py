@@ -38,6 +38,9 @@ GENERIC_SUBSTANCES = frozenset({"medicine_unspecified", "food_unspecified"})
 class AllergyList:
     allergies: list[Allergy]
     no_known_allergies: bool
+    # Token indices of each allergy's words (substance, "allergic", reaction): what this model
+    # read, for resemblance (``understanding.read_by_the_rules``).
+    read: frozenset[int] = frozenset()
 
 
 class AllergiesModel:
@@ -83,6 +86,7 @@ class AllergiesModel:
         substances = self.substances.find(doc)
         reactions = self.reactions.find(doc)
         allergies: dict[str, Allergy] = {}
+        read: set[int] = set()
         nka = False
         sentences = sorted({doc.tokens[m.start].sentence for m in cues})
         for sentence in sentences:
@@ -130,6 +134,7 @@ class AllergiesModel:
                 span = [m] + [c for c in live] + linked_reacts
                 start = min(x.start for x in span)
                 end = max(x.end for x in span)
+                read.update(range(start, end))
                 label, code = self.vocab.substances[m.payload]
                 first = linked_reacts[0].payload if linked_reacts else None
                 allergies[m.payload] = Allergy(
@@ -139,7 +144,7 @@ class AllergiesModel:
                     code=code,
                     reaction=self.vocab.reactions[first] if first else None,
                 )
-        return AllergyList(list(allergies.values()), nka and not allergies)
+        return AllergyList(list(allergies.values()), nka and not allergies, frozenset(read))
 
 
 def _reactions_of(

@@ -294,11 +294,12 @@ class ContextModel:
 
 def _new_clause(tokens: Sequence[Token], start: int) -> bool:
     """After a comma, a list goes on ("no fever, cough or chills": up to three words) or a new
-    clause starts (more words, or in Arabic two or more led by "و": "ما نمت زين، وراسي
-    يعورني"): a forward scope crosses the comma into the list only."""
+    clause starts (more words, or in Arabic any led by "و": "ما نمت زين، وراسي يعورني",
+    "عمري ما جاني صداع كذا، واستفرغت"): a forward scope crosses the comma into the list only.
+    An Arabic list after a denial goes on with "ولا", itself a denial ("لا حرارة، ولا كحة")."""
     words = [t for t in _clause(tokens, start) if t.is_word]
     and_then = bool(words) and words[0].is_arabic and words[0].text.startswith("و")
-    return len(words) > LIST_ITEM_WORDS or (and_then and len(words) >= 2)
+    return len(words) > LIST_ITEM_WORDS or and_then
 
 
 def _clause(tokens: Sequence[Token], start: int) -> list[Token]:

@@ -341,6 +341,9 @@ class RedFlagSimilarity:
                 if among_denied and example is not None and example.flag in denied_flags:
                     close = False
                     notes.append("denied-finding")
+                if close and not among_denied and not self._a_sentence_resembles(words):
+                    close = False
+                    notes.append("no-sentence")
                 if example is not None and example.flag is not None and close:
                     label, level = self._flag_info(example.flag)
                     rule = f"similar_to:{example.id}"
@@ -354,6 +357,30 @@ class RedFlagSimilarity:
                 [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
             )
         return Result(flags, timer.finish(confidence=confidence, note=" ".join(notes)))
+
+    def _a_sentence_resembles(self, text: str) -> bool:
+        """A message of several sentences resembles an emergency only if one of its sentences
+        does on its own: a long message of ordinary things drifts towards whatever long example
+        shares its everyday words ("finals going on, can't sleep for two weeks, heart thumping
+        when I lie down, no appetite" lay nearest a stroke example)."""
+        sentences = compared_sentences(text)
+        for sentence in sentences:
+            example, score, other = self.nearest(sentence)
+            if example is not None and score >= self.threshold and score - other >= self.margin:
+                return True
+        return not sentences
+
+
+def compared_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` compared one by one (``_a_sentence_resembles``): those long
+    enough to compare, when there are two or more of them; else none."""
+    doc = Doc(text)
+    spans: dict[int, list[int]] = {}
+    for t in doc.tokens:
+        spans.setdefault(t.sentence, []).append(t.index)
+    sentences = [doc.evidence(ids[0], ids[-1] + 1) for ids in spans.values()]
+    long_enough = [s for s in sentences if not too_short(s)]
+    return long_enough if len(long_enough) > 1 else []
 
 
 def _tells_a_denial(context: ContextModel, text: str) -> bool:
