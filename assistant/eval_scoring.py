@@ -248,6 +248,9 @@ DRUG_ALIASES: dict[str, str] = {
     "sulfonamides": "sulfa",
     "sulphonamides": "sulfa",
     "peanut": "peanuts",
+    "bee or wasp stings": "bee stings",
+    "bee sting": "bee stings",
+    "wasp stings": "bee stings",
     "groundnuts": "peanuts",
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.eval_scoring import Score, gold_labels, score_row
+from assistant.eval_scoring import Score, gold_labels, same_substance, score_row
 
 README = Path(__file__).resolve().parent / "data" / "README.md"
 
@@ -54,3 +54,9 @@ def test_extra_findings_outside_the_gold_labels_are_counted_apart() -> None:
     unlabelled = Score()
     score_row(_row([_gold("headache")]), out, unlabelled)
     assert (unlabelled.fp, unlabelled.fp_unlabelled) == (2, 0)
+
+
+def test_a_sting_allergy_matches_under_either_name() -> None:
+    assert same_substance("bee stings", "bee or wasp stings")
+    assert same_substance("bee stings", "bee sting")
+    assert not same_substance("bee stings", "peanuts")

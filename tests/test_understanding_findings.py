@@ -706,6 +706,11 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("عمري ما جاني صداع كذا، فجأة ورا راسي", "ar", "headache", True),
         # A fear of a stroke ("lest a stroke come") is not a stroke.
         ("unko wehem hai kahin falij na ho jaye", "ur", "one_sided_weakness", False),
+        # What goes on is not denied: "hasn't stopped", "didn't go away", "can't bear".
+        ("my nose hasn't stopped bleeding since lunch", "en", "nosebleed", True),
+        ("طلعت بقع حمرا وضغطت عليها بالكاسة وما راحت", "ar", "rash", True),
+        ("بیٹی گردن آگے نہیں جھکا پاتی اور روشنی برداشت نہیں کر پا رہی", "ur", "photophobia", True),
+        ("tez bukhar hai aur roshni bardasht nahi hoti", "ur", "photophobia", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

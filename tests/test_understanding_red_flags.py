@@ -717,6 +717,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "thick_tongue_after_exposure": (
+        "anaphylaxis",
+        {
+            "en": (
+                "ate a cake with nuts in it and now my tongue feels thick",
+                "I ate prawns by mistake but my tongue is not thick and nothing is swelling",
+                "my brother's tongue went thick after prawns years ago",
+            ),
+            "ar": (
+                "أكلت كيك فيه مكسرات والحين لساني ثقيل",
+                "أكلت روبيان بالغلط بس لساني مو ثقيل وما فيه أي انتفاخ",
+                "أخوي قبل سنين أكل روبيان وصار لسانه ثقيل",
+            ),
+            "ur": (
+                "مونگ پھلی والا بسکٹ کھانے کے بعد زبان موٹی لگ رہی ہے",
+                "غلطی سے جھینگے کھا لیے لیکن زبان موٹی نہیں لگ رہی اور کوئی سوجن نہیں",
+                "میرے بھائی کی زبان برسوں پہلے جھینگے کھانے کے بعد موٹی ہو گئی تھی",
+            ),
+        },
+    ),
     "swelling_with_breathing": (
         "anaphylaxis",
         {
@@ -1265,6 +1285,45 @@ def test_vomit_that_is_blood_is_recorded_as_vomiting_blood(
     assert "vomiting" not in codes
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "ate a biscuit with peanuts in it and now my tongue feels thick"),
+        ("ar", "أكلت روبيان وأنا عندي حساسية منه، والحين لساني ثقيل"),
+        ("ur", "جھینگے کھانے کے بعد اب زبان موٹی لگ رہی ہے"),
+        ("ur", "bhir ne kaata aur ab zabaan moti lag rahi hai"),
+    ],
+)
+def test_a_thick_tongue_after_an_allergen_is_a_swelling_tongue(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)
+    assert [f.code for f in analysis.red_flags] == ["anaphylaxis"]
+    codes = {f.code for f in analysis.findings if f.present and f.context == "current"}
+    assert "facial_swelling" in codes
+    assert "slurred_speech" not in codes
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "all of a sudden my tongue feels thick and my left hand is weak"),
+        ("ar", "فجأة لساني ثقيل وما أقدر أرفع يدي اليسار"),
+        ("ur", "اچانک زبان موٹی لگ رہی ہے اور بایاں ہاتھ کمزور ہے"),
+        # After a meal, but beside a drooping mouth: a stroke's thick tongue.
+        ("ar", "من بعد الغدا لسانها ثقيل وفمها معوج على اليسار"),
+    ],
+)
+def test_a_thick_tongue_with_no_allergen_is_slurred_speech(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)
+    codes = [f.code for f in analysis.red_flags]
+    assert "stroke_signs" in codes
+    assert "anaphylaxis" not in codes
+    assert "slurred_speech" in {f.code for f in analysis.findings if f.present}
+
+
 def test_vomit_without_blood_stays_vomiting(understanding: Understanding) -> None:
     analysis, _ = understanding.analyze("2 baar ulti hui lekin us mein khoon nahi tha", "ur")
     assert analysis.red_flags == []
@@ -1287,6 +1346,17 @@ def test_a_rule_may_only_name_its_own_findings_as_known_concepts(tmp_path: Path)
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match="names"):
+        RedFlagScreen(kb)
+
+
+def test_a_rules_exceptions_must_be_known_symbols(tmp_path: Path) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    path = kb / "red_flags.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "none: [facial_droop," in text
+    path.write_text(text.replace("none: [facial_droop,", "none: [droopy_face,"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown symbol 'droopy_face'"):
         RedFlagScreen(kb)
 
 
@@ -1662,6 +1732,21 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("ur", "Sans nai aa rai, do lafz bol ke rukna parta hai", "severe_breathing_difficulty"),
         ("ur", "aankhon ke aage andhera aya aur farsh pe gir gayi", "fainting"),
         ("en", "I keep thinking I should step off the roof of our building", "suicide_risk"),
+        # From the tenth held-out split, retired into development.
+        ("en", "everyone at home would be better off if I ended my life", "suicide_risk"),
+        ("en", "the cut on my thumb hasn't stopped bleeding for an hour", "heavy_bleeding"),
+        (
+            "ar",
+            "بنتي حرارتها عالية وطلع فيها نقط حمرا، ضغطت عليها بالكاسة وما راحت",
+            "meningitis_signs",
+        ),
+        ("ar", "ولدي ما يكدر يكمل جملة من ضيق النفس", "severe_breathing_difficulty"),
+        ("ar", "طحت بالدوام وصحيت وهم يرشون علي ماي", "fainting"),
+        ("ar", "ضعت بالطريق اللي أمشيه كل يوم وما أعرف وش اليوم", "confusion"),
+        ("ur", "بھائی پیٹ پکڑ کر فرش پر پڑا ہے، کہتا ہے درد ۱۰ میں سے ۱۰ ہے", "acute_abdomen"),
+        ("ur", "حاملہ ہوں اور پیٹ کے بائیں طرف ناقابل برداشت درد ہے", "pregnancy_emergency"),
+        ("ur", "chaati mein zor ka dabaao hai aur paseena aa raha hai", "cardiac_chest_pain"),
+        ("ur", "ابھی کالی کافی جیسی الٹی ہوئی ہے", "vomiting_blood"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1818,6 +1903,23 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ur",
             "مجھے ڈر لگتا ہے اگر رات کو شوگر گر گئی اور میں بے ہوش ہو گئی تو کیا ہوگا",
             "fainting",
+        ),
+        # A heavy box lifted is not a heavy chest.
+        (
+            "en",
+            "my chest hurts where I press on it since I lifted a heavy box",
+            "cardiac_chest_pain",
+        ),
+        ("ar", "صدري يوجعني لما أضغط عليه من يوم شلت كرتون ثقيل", "cardiac_chest_pain"),
+        ("ur", "جب سے بھاری بوری اٹھائی ہے سینے میں درد ہے", "cardiac_chest_pain"),
+        # A relative who was a baby once; a hand that will not lift is not a patient who
+        # cannot be woken; an older sister's bleeding at her delivery.
+        ("ar", "أخوي كان عنده حمى شديدة وهو بيبي، والحين ولدي حرارته ٣٨", "infant_fever"),
+        ("ur", "نانا کا اچانک منہ ٹیڑھا ہو گیا اور ہاتھ اٹھ نہیں رہا", "unconsciousness"),
+        (
+            "ur",
+            "baji ki delivery pe bohat khoon beh gaya tha, ab main umeed se hun",
+            "heavy_bleeding",
         ),
     ],
 )

@@ -43,6 +43,9 @@ CHARACTERS = (
     "tearing",
 )
 ONSETS = ("sudden", "gradual")
+# Words that hold a character word but describe no pain: "lifted a heavy box" is not a heavy
+# chest. Listed under ``characters: {none: [...]}``, they keep the shorter word from matching.
+NOT_A_CHARACTER = "none"
 _DURATION_KEYS = (
     "numbers",
     "units",
@@ -89,7 +92,9 @@ class AttributeTables:
     def add(self, data: dict[str, Any], path: Path) -> None:
         """Take the attribute sections of one ``findings.yaml``."""
         self.characters += entries_from_table(
-            phrase_table(data.get("characters", {}), "characters", path, CHARACTERS)
+            phrase_table(
+                data.get("characters", {}), "characters", path, (*CHARACTERS, NOT_A_CHARACTER)
+            )
         )
         self.onsets += entries_from_table(
             phrase_table(data.get("onsets", {}), "onsets", path, ONSETS)
@@ -184,7 +189,8 @@ class AttributeParser:
         characters = [
             (m.payload, Span(m.start, m.end))
             for m in self.characters.find(doc)
-            if "NEGATED" not in context.categories(m.start, m.end)
+            if m.payload != NOT_A_CHARACTER
+            and "NEGATED" not in context.categories(m.start, m.end)
             and not any(overlaps(m.start, m.end, d.start, d.end) for d in denied)
         ]
         onsets = self.onsets.find(doc)

@@ -40,7 +40,7 @@ SCREENING_ERROR = RedFlag(
     rule="fail_closed",
     level="emergency",
 )
-_RULE_KEYS = ("id", "flag", "all", "any", "names")
+_RULE_KEYS = ("id", "flag", "all", "any", "none", "names")
 # Symbols from a finding's 0-10 score: 8 or more is severe, 10 is the worst pain there is.
 SEVERITY_SYMBOLS = {"severity_high": 8, "severity_max": 10}
 
@@ -53,6 +53,8 @@ class FlagRule:
     any: tuple[str, ...]
     # What the evidence makes of a finding: vomiting beside "it was blood" is vomiting blood.
     names: tuple[tuple[str, str], ...] = ()
+    # Symbols that keep the rule from firing: a thick tongue beside a drooping face is a stroke's.
+    none: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +112,10 @@ class RedFlagRules:
                 raise ConfigError(f"{path}: {where}.flag: unknown flag {entry['flag']!r}")
             all_ = tuple(str_list(entry["all"], f"{where}.all", path)) if "all" in entry else ()
             any_ = tuple(str_list(entry["any"], f"{where}.any", path)) if "any" in entry else ()
+            none = tuple(str_list(entry["none"], f"{where}.none", path)) if "none" in entry else ()
             if not all_ and not any_:
                 raise ConfigError(f"{path}: {where} needs 'all' or 'any'")
-            for symbol in all_ + any_:
+            for symbol in all_ + any_ + none:
                 if symbol not in symbols:
                     raise ConfigError(
                         f"{path}: {where}: unknown symbol {symbol!r} (not a concept or feature)"
@@ -126,7 +129,7 @@ class RedFlagRules:
             for _from, to in names:
                 if to not in vocab.concepts:
                     raise ConfigError(f"{path}: {where}.names: unknown concept {to!r}")
-            rules.append(FlagRule(str(entry["id"]), str(entry["flag"]), all_, any_, names))
+            rules.append(FlagRule(str(entry["id"]), str(entry["flag"]), all_, any_, names, none))
         acute_in_others = frozenset(
             str_list(data.get("acute_in_others") or [], "acute_in_others", path)
         )
@@ -330,6 +333,8 @@ class RedFlagScreen:
                 continue
             if not all(s in evidence for s in rule.all):
                 continue
+            if any(s in evidence for s in rule.none):
+                continue
             hits = [s for s in rule.any if s in evidence]
             if rule.any and not hits:
                 continue
@@ -340,6 +345,10 @@ class RedFlagScreen:
                         words.append(piece)
             label, level = self._rules.flags[rule.flag]
             raised[rule.flag] = RedFlag(rule.flag, label, " … ".join(words), rule.id, level)
+            # The finding is now what the rule named it: a thick tongue after peanuts is a
+            # swelling tongue, and the stroke rules after this one no longer see slurred speech.
+            for old, new in rule.names:
+                evidence.setdefault(new, []).extend(evidence.pop(old, []))
         return list(raised.values())
 
 
