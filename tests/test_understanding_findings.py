@@ -711,6 +711,8 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("طلعت بقع حمرا وضغطت عليها بالكاسة وما راحت", "ar", "rash", True),
         ("بیٹی گردن آگے نہیں جھکا پاتی اور روشنی برداشت نہیں کر پا رہی", "ur", "photophobia", True),
         ("tez bukhar hai aur roshni bardasht nahi hoti", "ur", "photophobia", True),
+        ("درد برداشت نہیں ہو رہا، بخار نہیں ہے", "ur", "pain", True),
+        ("dard bardasht nahi ho raha, bukhar nahi hai", "ur", "pain", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(
