@@ -160,6 +160,9 @@ def test_medications_not_taken_now_are_not_listed(understanding: Understanding, 
         ("penicillin se mujhe kharish hoti hai", "penicillin", "itching"),
         ("sulfa wali dawai suit nahi karti, jism pe daane nikal aate hain", "sulfa drugs", "rash"),
         ("سلفا والی دوائیں راس نہیں آتیں، چہرے پر سوجن ہو جاتی ہے", "sulfa drugs", "swelling"),
+        # An allergy told after a denial's comma is a statement of its own, not the denied
+        # list going on.
+        ("burning when I pee, no fever, allergic to amoxicillin", "amoxicillin", None),
     ],
 )
 def test_allergies(
@@ -200,6 +203,8 @@ def test_no_known_allergies(understanding: Understanding, text: str) -> None:
         "I have a headache",
         "I take aspirin every day",
         "I'm not allergic to penicillin",
+        # The denial runs over the list of substances after its comma.
+        "I'm not allergic to penicillin, sulfa or aspirin",
         "Panadol makes my headache better",
         "Panadol lene se sar dard theek hota hai",
     ],

@@ -9,7 +9,7 @@ utterance that never mentions allergies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.concepts import Allergy
@@ -28,7 +28,7 @@ from assistant.lexicon import (
     str_list,
 )
 from assistant.micromodels.base import Result, sha256_of, timed
-from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
+from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap, Scope
 
 _KEYS = ("triggers", "no_known_allergies", "reaction_links", "today", "substances", "reactions")
 GENERIC_SUBSTANCES = frozenset({"medicine_unspecified", "food_unspecified"})
@@ -83,6 +83,9 @@ class AllergiesModel:
 
     def extract(self, doc: Doc, context: ContextMap) -> AllergyList:
         cues = self.cues.find(doc)
+        context = _allergy_opens_a_clause(
+            doc, context, [c for c in cues if c.payload == "triggers"]
+        )
         substances = self.substances.find(doc)
         reactions = self.reactions.find(doc)
         allergies: dict[str, Allergy] = {}
@@ -145,6 +148,30 @@ class AllergiesModel:
                     reaction=self.vocab.reactions[first] if first else None,
                 )
         return AllergyList(list(allergies.values()), nka and not allergies, frozenset(read))
+
+
+def _allergy_opens_a_clause(
+    doc: Doc, context: ContextMap, triggers: list[Match[str]]
+) -> ContextMap:
+    """A denial's list goes on past a comma ("no fever, cough or chills"), but an allergy
+    word after the comma starts a statement of its own: in "no fever, allergic to
+    amoxicillin" the denial ends at the comma. A denial said with the allergy word in its
+    own clause ("not allergic to penicillin, sulfa or aspirin") runs on over its list."""
+    scopes: list[Scope] = []
+    for scope in context.scopes:
+        if scope.category == "NEGATED":
+            for t in triggers:
+                if not (scope.trigger_end <= t.start and scope.start <= t.start < scope.end):
+                    continue
+                commas = [
+                    i
+                    for i in range(scope.trigger_end, t.start)
+                    if doc.tokens[i].text in CLAUSE_BREAKS
+                ]
+                if commas:
+                    scope = replace(scope, end=min(scope.end, commas[-1]))
+        scopes.append(scope)
+    return replace(context, scopes=tuple(scopes))
 
 
 def _reactions_of(
