@@ -157,19 +157,24 @@ def _allergy_opens_a_clause(
     word after the comma starts a statement of its own: in "no fever, allergic to
     amoxicillin" the denial ends at the comma. A denial said with the allergy word in its
     own clause ("not allergic to penicillin, sulfa or aspirin") runs on over its list."""
+    if not triggers:
+        return context
     scopes: list[Scope] = []
     for scope in context.scopes:
         if scope.category == "NEGATED":
             for t in triggers:
                 if not (scope.trigger_end <= t.start and scope.start <= t.start < scope.end):
                     continue
-                commas = [
-                    i
-                    for i in range(scope.trigger_end, t.start)
-                    if doc.tokens[i].text in CLAUSE_BREAKS
-                ]
-                if commas:
-                    scope = replace(scope, end=min(scope.end, commas[-1]))
+                last_comma = max(
+                    (
+                        i
+                        for i in range(scope.trigger_end, t.start)
+                        if doc.tokens[i].text in CLAUSE_BREAKS
+                    ),
+                    default=None,
+                )
+                if last_comma is not None:
+                    scope = replace(scope, end=last_comma)
         scopes.append(scope)
     return replace(context, scopes=tuple(scopes))
 
