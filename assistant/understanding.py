@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.concepts import Allergy, Analysis, Finding, RedFlag, TriageDecision
+from assistant.concepts import Allergy, Analysis, Finding, Medication, RedFlag, TriageDecision
 from assistant.embeddings import Embedder
 from assistant.languages import Lang, is_lang
 from assistant.lexicon import Doc, Vocabulary
@@ -141,6 +141,21 @@ def _without_allergy_reactions(
     ]
 
 
+def _without_allergens(
+    medications: list[Medication], allergies: Sequence[Allergy]
+) -> list[Medication]:
+    """ "Allergic to aspirin" names an allergen, not a medicine taken, however far the
+    medicine model's reading of it reaches ("Brufen 400 twice a day, and allergic to
+    aspirin": its frequency words come before the allergy's)."""
+    return [
+        m
+        for m in medications
+        if not any(
+            (m.evidence and m.evidence in a.evidence) or m.label == a.substance for a in allergies
+        )
+    ]
+
+
 class Understanding:
     def __init__(
         self,
@@ -254,11 +269,7 @@ class Understanding:
         return Analysis(
             language=guess.language,
             findings=_without_allergy_reactions(findings or [], allergies.allergies),
-            medications=[
-                m
-                for m in meds.medications
-                if not any(m.evidence and m.evidence in a.evidence for a in allergies.allergies)
-            ],
+            medications=_without_allergens(meds.medications, allergies.allergies),
             allergies=allergies.allergies,
             no_known_allergies=allergies.no_known_allergies,
             no_medications=meds.no_medications and not (meds.inferred and about_allergies),

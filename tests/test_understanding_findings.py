@@ -713,6 +713,15 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("tez bukhar hai aur roshni bardasht nahi hoti", "ur", "photophobia", True),
         ("درد برداشت نہیں ہو رہا، بخار نہیں ہے", "ur", "pain", True),
         ("dard bardasht nahi ho raha, bukhar nahi hai", "ur", "pain", True),
+        # From the eleventh held-out split, retired into development: unsure which tablet is
+        # not confusion; the Egyptian "معنديش" denies; "no appetite" and "no sleep" are the
+        # complaints themselves.
+        ("I'm a bit confused which of my tablets to take", "en", "confusion", False),
+        ("بس معنديش وجع في بطني", "ar", "abdominal_pain", False),
+        ("راسي فجأة كأنه انفجر، عمري ما شفت وجع زيه", "ar", "headache", True),
+        ("من ٣ اسابيع ما انام زين ولا لي نفس آكل", "ar", "loss_of_appetite", True),
+        ("imtihan ki tension hai, neend bhi nahi aati", "ur", "insomnia", True),
+        ("نیند نہیں آتی، کھانے کو دل نہیں کرتا", "ur", "loss_of_appetite", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -533,6 +533,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "sudden_headache_high_score": (
+        "thunderclap_headache",
+        {
+            "en": (
+                "the headache came on suddenly, 9 out of 10",
+                "no headache at all, not sudden and nothing like 9 out of 10",
+                "my mother had a sudden headache of 9 out of 10 years ago",
+            ),
+            "ar": (
+                "فجأة جاني صداع ٩ من ١٠",
+                "ما عندي صداع فجأة ولا شي",
+                "أمي قبل سنين جاها صداع فجأة ٩ من ١٠",
+            ),
+            "ur": (
+                "اچانک سر میں درد شروع ہوا، دس میں سے نو",
+                "اچانک سر درد نہیں ہوا",
+                "امی کو پچھلے سال اچانک سر درد ہوا تھا، دس میں سے نو",
+            ),
+        },
+    ),
     "stiff_neck_fever": (
         "meningitis_signs",
         {
@@ -1747,6 +1767,24 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("ur", "حاملہ ہوں اور پیٹ کے بائیں طرف ناقابل برداشت درد ہے", "pregnancy_emergency"),
         ("ur", "chaati mein zor ka dabaao hai aur paseena aa raha hai", "cardiac_chest_pain"),
         ("ur", "ابھی کالی کافی جیسی الٹی ہوئی ہے", "vomiting_blood"),
+        # From the eleventh held-out split, retired into development.
+        ("ar", "لا اريد ان اعيش بعد اليوم", "suicide_risk"),
+        ("ar", "أبوي طاح في المجلس وما كان يحس فينا", "unconsciousness"),
+        ("ar", "أكلت بسكوت فيه فستق والحين لساني تقيل", "anaphylaxis"),
+        (
+            "ur",
+            "let kar saans nahi aata, do lafz bolun to saans toot jati hai",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "subah se ulti me khoon aa raha hai", "vomiting_blood"),
+        ("ur", "nani aaj khoi khoi hain, mujhe bhi nahi pehchana", "confusion"),
+        ("ur", "kal raat blade se apni kalai kaat li", "suicide_risk"),
+        ("ur", "achanak sar ke peeche zordar dard utha", "thunderclap_headache"),
+        ("en", "my dad is confused about which day it is", "confusion"),
+        ("en", "i have to sleep sitting up in a chair to breathe", "severe_breathing_difficulty"),
+        # A present seizure beside the child's age now is not told as the past.
+        ("ar", "بنتي عندها حرارة وتشنج من ساعة، الحين عمرها ٨ شهور", "seizure"),
+        ("ar", "ولدي يتشنج الحين عمره ٣ سنين", "seizure"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1921,6 +1959,22 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "baji ki delivery pe bohat khoon beh gaya tha, ab main umeed se hun",
             "heavy_bleeding",
         ),
+        # From the eleventh held-out split, retired into development: once at school or in
+        # college; an age then against the age now; a seat on a night bus; unsure which
+        # tablet; a cut at work with a blade; an allergen with a thick tongue is not a stroke.
+        ("en", "passed out once back in college, today only a cough", "fainting"),
+        (
+            "en",
+            "i slept sitting up on the night bus and now my neck is stiff",
+            "severe_breathing_difficulty",
+        ),
+        ("en", "I'm a bit confused which of my tablets to take at night", "confusion"),
+        ("ar", "أغمي علي مرة وأنا في الابتدائية ولم يتكرر ذلك", "fainting"),
+        ("ar", "جاتني نوبة تشنج بعد حادث وقتها، الحين عمري ٤٠ وما تكررت", "seizure"),
+        ("ar", "ولدي جاته تشنجات مع الحرارة وهو عمره سنه، الحين عمره ٤ وعنده كحة", "seizure"),
+        ("ur", "bhai 3 saal ka tha to bukhar me jhatke aaye the, ab sirf zukaam hai", "seizure"),
+        ("ur", "kaam pe blade se ungli kat gayi, thora sa khoon nikla", "suicide_risk"),
+        ("ar", "أكلت بسكوت فيه فستق والحين لساني تقيل", "stroke_signs"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(

@@ -109,6 +109,8 @@ class AllergiesModel:
             # "peanuts make me itch, no allergy to medicines": the named, linked substance
             # stands; the denial covers the rest.
             named_here = [m for m in specific if not context.categories(m.start, m.end)]
+            if live:
+                named_here = _named_with_the_allergy_word(doc, named_here, live, s_cues)
             if (said_none and not (named_here and linked)) or (
                 denied and not specific and not live
             ):
@@ -177,6 +179,34 @@ def _allergy_opens_a_clause(
                     scope = replace(scope, end=last_comma)
         scopes.append(scope)
     return replace(context, scopes=tuple(scopes))
+
+
+def _named_with_the_allergy_word(
+    doc: Doc, substances: list[Match[str]], triggers: list[Match[str]], cues: list[Match[str]]
+) -> list[Match[str]]:
+    """The substances the allergy word speaks of. In "I take Brufen 400 twice a day, and I
+    am allergic to penicillin" (اخذ بروفين ٤٠٠ مرتين، وعندي حساسيه من البنسلين) the medicine in
+    a clause before the allergy word's is one the patient takes, not an allergy, when the
+    allergy word names a substance of its own. A clause of its own that links its substance
+    to a reaction ("Brufen upsets my stomach, and I am allergic to penicillin") stays."""
+    first = min(t.start for t in triggers)
+    opens = first
+    while opens > 0 and doc.tokens[opens - 1].text not in CLAUSE_BREAKS | BOUNDARIES:
+        opens -= 1
+    own = [m for m in substances if m.start >= opens]
+    if not own:
+        return substances
+    links = [c for c in cues if c.payload == "reaction_links"]
+    return [
+        m
+        for m in substances
+        if m.start >= opens
+        or any(
+            not _clause_break(doc, min(m.end, c.start), max(m.start, c.end))
+            for c in links
+            if c.end <= opens
+        )
+    ]
 
 
 def _reactions_of(
