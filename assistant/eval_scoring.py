@@ -252,6 +252,10 @@ DRUG_ALIASES: dict[str, str] = {
     "bee sting": "bee stings",
     "wasp stings": "bee stings",
     "groundnuts": "peanuts",
+    # The allergy model records a shrimp or prawn allergy as the class, shellfish.
+    "shrimp": "shellfish",
+    "prawns": "shellfish",
+    "prawn": "shellfish",
 }
 
 

@@ -60,3 +60,9 @@ def test_a_sting_allergy_matches_under_either_name() -> None:
     assert same_substance("bee stings", "bee or wasp stings")
     assert same_substance("bee stings", "bee sting")
     assert not same_substance("bee stings", "peanuts")
+
+
+def test_a_shrimp_or_prawn_allergy_matches_the_shellfish_class() -> None:
+    assert same_substance("shrimp", "shellfish")
+    assert same_substance("prawns", "shellfish")
+    assert not same_substance("shrimp", "peanuts")

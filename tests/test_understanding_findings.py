@@ -722,6 +722,14 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("من ٣ اسابيع ما انام زين ولا لي نفس آكل", "ar", "loss_of_appetite", True),
         ("imtihan ki tension hai, neend bhi nahi aati", "ur", "insomnia", True),
         ("نیند نہیں آتی، کھانے کو دل نہیں کرتا", "ur", "loss_of_appetite", True),
+        # From the twelfth held-out split: "hay fever" is not a fever; the Iraqi throat (زور)
+        # is not the Urdu "force" (زور کا درد); "too weak to stand" is weakness, not denied.
+        ("hay fever again, sneezing and itchy eyes", "en", "fever", False),
+        ("hay fever again, sneezing and itchy eyes", "en", "hay_fever", True),
+        ("پیٹ کے ایک طرف بہت زور کا درد ہے", "ur", "sore_throat", False),
+        ("زوري يعورني من امس", "ar", "sore_throat", True),
+        ("کمزوری سے کھڑی نہیں ہو پا رہی", "ur", "weakness", True),
+        ("ولدي شفايفه زرق وما يقدر ياخذ نفسه", "ar", "shortness_of_breath", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -70,6 +70,9 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         # A bare number after a medicine dosed in mg is milligrams; a small count before it
         # is tablets; a number that starts a frequency is not a dose.
         ("Glucophage 850 three times a day", "metformin", "850 mg", "three times daily"),
+        ("beclometasone 2 puffs twice a day", "beclometasone inhaler", "2 puffs", "twice daily"),
+        ("ثايروكسين ٥٠ ميكرو كل صباح", "levothyroxine", "50 mcg", "in the morning"),
+        ("Panadol 2 goli din me 3 baar", "paracetamol", "2 tablets", "three times daily"),
         ("باخد بروفين ٤٠٠ تلات مرات في اليوم", "ibuprofen", "400 mg", "three times daily"),
         ("glucophage 1000 do dafa", "metformin", "1000 mg", "twice daily"),
         ("took 2 Panadol this morning", "paracetamol", "2 tablets", None),

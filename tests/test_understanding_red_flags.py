@@ -1785,6 +1785,28 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         # A present seizure beside the child's age now is not told as the past.
         ("ar", "بنتي عندها حرارة وتشنج من ساعة، الحين عمرها ٨ شهور", "seizure"),
         ("ar", "ولدي يتشنج الحين عمره ٣ سنين", "seizure"),
+        # From the twelfth held-out split, retired into development: "10 min ago" is now,
+        # even of a relative told with "was"; Egyptian "مش شايلاها"; "nhi aa rhi".
+        (
+            "en",
+            "Mum's face has gone lopsided and she can't lift her left arm, started 10 min ago",
+            "stroke_signs",
+        ),
+        ("ar", "أمي من نص ساعة وشها مايل ورجلها اليمين مش شايلاها", "stroke_signs"),
+        ("ar", "جرحت ايدي بالموس عمداً أمس", "suicide_risk"),
+        (
+            "ur",
+            "abbu kal se bahki bahki baatein kar rahe hain aur ghar ka rasta bhool gaye",
+            "confusion",
+        ),
+        (
+            "ur",
+            "inhaler le liya phir bhi saans nhi aa rhi, ek jumla pura nai bol pa rahi",
+            "severe_breathing_difficulty",
+        ),
+        ("ar", "الوجع براسي إجا مرة وحدة متل الانفجار", "thunderclap_headache"),
+        ("en", "ate satay and now my tongue feels thick", "anaphylaxis"),
+        ("ar", "أبوي مو طبيعي في كلامه من الصبح", "confusion"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -1975,6 +1997,26 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ur", "bhai 3 saal ka tha to bukhar me jhatke aaye the, ab sirf zukaam hai", "seizure"),
         ("ur", "kaam pe blade se ungli kat gayi, thora sa khoon nikla", "suicide_risk"),
         ("ar", "أكلت بسكوت فيه فستق والحين لساني تقيل", "stroke_signs"),
+        # From the twelfth held-out split, retired into development.
+        ("en", "ate satay and now my tongue feels thick", "stroke_signs"),
+        (
+            "en",
+            "had fits as a teenager, stopped the tablets at 20, no fits since, just need my "
+            "licence form",
+            "seizure",
+        ),
+        (
+            "ur",
+            "college mein ek dafa khoon dekh ke behosh ho gaya tha, aaj sirf checkup",
+            "fainting",
+        ),
+        ("ur", "کالج کے دنوں میں ایک بار بے ہوش ہو گیا تھا، آج صرف چیک اپ", "fainting"),
+        (
+            "ur",
+            "meri bhanji ko kal daura para tha, main pareshan hun aur so nahi pa rahi",
+            "seizure",
+        ),
+        ("ar", "الدورة هالمرة مو طبيعية وأحس بتعب", "confusion"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
