@@ -730,6 +730,13 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("زوري يعورني من امس", "ar", "sore_throat", True),
         ("کمزوری سے کھڑی نہیں ہو پا رہی", "ur", "weakness", True),
         ("ولدي شفايفه زرق وما يقدر ياخذ نفسه", "ar", "shortness_of_breath", True),
+        # From the thirteenth held-out split: the Gulf "رجع" is also "go back" and "come back"
+        # (back to sleep, reflux that returns); a denial of suicidal thoughts said after them.
+        ("اصحى الساعه ٣ الفجر وما ارجع انام", "ar", "vomiting", False),
+        ("اصحى الساعه ٣ الفجر وما ارجع انام", "ar", "insomnia", True),
+        ("الحموضه ترجع لي كل ليله", "ar", "vomiting", False),
+        ("موڈ ٹھیک ہے، خودکشی جیسے خیال اب بالکل نہیں آتے", "ur", "suicidal_thoughts", False),
+        ("ابويه من الصبح يخربط، وهو عنده شكر", "ar", "diabetes", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

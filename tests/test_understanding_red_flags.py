@@ -1807,6 +1807,15 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("ar", "الوجع براسي إجا مرة وحدة متل الانفجار", "thunderclap_headache"),
         ("en", "ate satay and now my tongue feels thick", "anaphylaxis"),
         ("ar", "أبوي مو طبيعي في كلامه من الصبح", "confusion"),
+        # From the thirteenth held-out split, retired into development.
+        ("ar", "لسعتني نحلة وجفوني انتفخت", "anaphylaxis"),
+        ("ar", "ترجعت دم الصبح", "vomiting_blood"),
+        ("ar", "انا حامل وانزف دم من الصبح", "pregnancy_emergency"),
+        ("ur", "دادی آج نہ تاریخ بتا پا رہی ہیں نہ یہ کہ کہاں ہیں", "confusion"),
+        ("ar", "أبوي أغمي عليه الصبح وهو مراهق عمره ١٥", "fainting"),
+        ("ur", "bhir ne kaata, gala band hone laga aur kuch nigal nahi sakta", "anaphylaxis"),
+        ("ur", "tez bukhar hai aur gardan aage jhukti nahi", "meningitis_signs"),
+        ("ar", "ولدي جاته نفضه وعيونه راحت فوق", "seizure"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2017,6 +2026,8 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "seizure",
         ),
         ("ar", "الدورة هالمرة مو طبيعية وأحس بتعب", "confusion"),
+        # From the thirteenth held-out split, retired into development.
+        ("ar", "اغمي علي مرة وانا مراهق، من بعدها ما صار لي شي", "fainting"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
