@@ -211,6 +211,18 @@ def test_a_medicine_taken_before_the_allergy_is_not_an_allergen(
     assert [m.code for m in analysis.medications] == [taken]
 
 
+def test_an_earlier_clause_that_links_its_substance_to_a_reaction_stays_an_allergy(
+    understanding: Understanding,
+) -> None:
+    analysis, _ = understanding.analyze(
+        "penicillin gives me a rash, and I am also allergic to sulfa", "en"
+    )
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [
+        ("penicillin", "rash"),
+        ("sulfa drugs", None),
+    ]
+
+
 def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understanding) -> None:
     analysis, _ = understanding.analyze("khane ke baad pet mein halka sa dard, na ulti na dast")
     assert analysis.allergies == []

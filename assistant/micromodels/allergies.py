@@ -188,9 +188,8 @@ def _named_with_the_allergy_word(
     am allergic to penicillin" (اخذ بروفين ٤٠٠ مرتين، وعندي حساسيه من البنسلين) the medicine in
     a clause before the allergy word's is one the patient takes, not an allergy, when the
     allergy word names a substance of its own. A clause of its own that links its substance
-    to a reaction ("Brufen upsets my stomach, and I am allergic to penicillin") stays."""
-    first = min(t.start for t in triggers)
-    opens = first
+    to a reaction ("penicillin gives me a rash, and I am also allergic to sulfa") stays."""
+    opens = min(t.start for t in triggers)
     while opens > 0 and doc.tokens[opens - 1].text not in CLAUSE_BREAKS | BOUNDARIES:
         opens -= 1
     own = [m for m in substances if m.start >= opens]
