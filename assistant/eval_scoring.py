@@ -239,6 +239,10 @@ DRUG_ALIASES: dict[str, str] = {
     "euthyrox": "levothyroxine",
     "voltaren": "diclofenac",
     "flagyl": "metronidazole",
+    # The medications model records iron by its class, the gold files by name or as "iron".
+    "iron supplement": "iron",
+    "ferrous sulfate": "iron",
+    "ferrous sulphate": "iron",
     "insulin glargine": "insulin",
     "lantus": "insulin",
     "pcn": "penicillin",

@@ -141,6 +141,18 @@ def _without_allergy_reactions(
     ]
 
 
+def _relative_is_patient(
+    screen: RedFlagScreen, doc: Doc, findings: Sequence[Finding], context: ContextMap
+) -> bool:
+    """Whether the speaker tells of a relative who is the patient: a relative is named, the
+    speaker never turns to themselves, and something is happening to someone now (a finding
+    is current, or the red-flag screen takes the relative's as the patient's)."""
+    if context.own_turns or not any(s.category == "FAMILY" for s in context.scopes):
+        return False
+    patients = screen.as_patient(doc, findings, context)
+    return any(p.present and p.context == "current" for p in patients)
+
+
 def _without_allergens(
     medications: list[Medication], allergies: Sequence[Allergy]
 ) -> list[Medication]:
@@ -235,8 +247,15 @@ class Understanding:
         findings = self._call(
             f.findings, traces, None, lambda: f.findings.run(doc, ctx, guess.language)
         )
+        # A relative whose signs are happening now is the patient the speaker brought: the
+        # medicines said of them are the patient's ("abbu ... insulin 20 units raat ko").
+        brought = findings and _relative_is_patient(f.red_flags, doc, findings, ctx)
+        meds_ctx = ctx.without("FAMILY") if brought else ctx
         meds = self._call(
-            f.medications, traces, MedicationList([], False), lambda: f.medications.run(doc, ctx)
+            f.medications,
+            traces,
+            MedicationList([], False),
+            lambda: f.medications.run(doc, meds_ctx),
         )
         allergies = self._call(
             f.allergies, traces, AllergyList([], False), lambda: f.allergies.run(doc, ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.eval_scoring import Score, gold_labels, same_substance, score_row
+from assistant.eval_scoring import Score, canonical_drug, gold_labels, same_substance, score_row
 
 README = Path(__file__).resolve().parent / "data" / "README.md"
 
@@ -66,3 +66,9 @@ def test_a_shrimp_or_prawn_allergy_matches_the_shellfish_class() -> None:
     assert same_substance("shrimp", "shellfish")
     assert same_substance("prawns", "shellfish")
     assert not same_substance("shrimp", "peanuts")
+
+
+def test_iron_named_by_its_class_matches_the_gold_names() -> None:
+    assert canonical_drug("iron supplement") == canonical_drug("ferrous sulfate")
+    assert canonical_drug("iron supplement") == canonical_drug("iron")
+    assert canonical_drug("iron supplement") != canonical_drug("folic acid")

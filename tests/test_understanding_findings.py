@@ -407,6 +407,15 @@ def test_negation_scope(understanding: Understanding, text: str, expected: dict[
             "meri behan ko dama hai. usko sugar bhi hai",
             {("asthma", "family"), ("diabetes", "family")},
         ),
+        (
+            "My parents both have diabetes and they have asthma",
+            {("diabetes", "family"), ("asthma", "family")},
+        ),
+        # After the speaker's own words, "they" is what the speaker just spoke of.
+        (
+            "My uncle had a stroke. I get headaches after work, they build up and Panadol helps",
+            {("stroke", "family"), ("headache", "current")},
+        ),
     ],
 )
 def test_a_relative_named_earlier_stays_the_subject(

@@ -79,6 +79,10 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("took 2 Panadol this morning", "paracetamol", "2 tablets", None),
         ("Panadol 2 times a day", "paracetamol", None, "twice daily"),
         ("brufen 400 din me 2 bar", "ibuprofen", "400 mg", "twice daily"),
+        ("اخذ ponstan ٥٠٠ كل ٨ ساعات", "mefenamic acid", "500 mg", "every 8 hours"),
+        ("Flagyl 400 دن میں تین دفعہ", "metronidazole", "400 mg", "three times daily"),
+        ("اخذ بروفين ٤٠٠ اذا اشتد الالم", "ibuprofen", "400 mg", "as needed"),
+        ("Risek 20 قبل الفطور", "omeprazole", "20 mg", "in the morning"),
     ],
 )
 def test_medications(
@@ -129,6 +133,35 @@ def test_medications_not_taken_now_are_not_listed(understanding: Understanding, 
     analysis, _ = understanding.analyze(text)
     assert analysis.medications == []
     assert analysis.no_medications is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "My grandad went down at the mosque this afternoon, out cold for a bit. "
+            "He takes Concor 5 mg in the morning",
+            [("bisoprolol", "5 mg", "in the morning")],
+        ),
+        (
+            "ابو دل کے لیے روز ڈسپرین لیتے ہیں۔ آج ان کا پاخانہ کالا آ رہا ہے",
+            [("aspirin", None, "once daily")],
+        ),
+        (
+            "abbu insulin 20 units raat ko lagate hain, 2 ghante se ajeeb baatein kar rahe hain",
+            [("insulin", "20 units", "at night")],
+        ),
+        # The speaker turns to themselves: the relative's medicine stays theirs.
+        ("My mum has diabetes and takes metformin. I have a cough", []),
+        # Nothing is happening to anyone now: a family history answer.
+        ("My mum has diabetes and takes metformin", []),
+    ],
+)
+def test_the_medicines_of_a_relative_who_is_the_patient_are_listed(
+    understanding: Understanding, text: str, expected: list[tuple[str, str | None, str | None]]
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [(m.label, m.dose, m.frequency) for m in analysis.medications] == expected
 
 
 # ---------------------------------------------------------------- allergies
@@ -574,8 +607,8 @@ def test_unknown_key_lists_the_allowed_keys(tmp_path: Path) -> None:
     message = str(err.value)
     assert "negation.yaml" in message and "'directon'" in message
     assert (
-        "allowed keys: category, direction, max_scope, over_commas, phrases, requires_earlier, "
-        "speaker, terminates" in message
+        "allowed keys: category, direction, max_scope, not_after_own_turn, over_commas, phrases, "
+        "requires_earlier, speaker, terminates" in message
     )
 
 

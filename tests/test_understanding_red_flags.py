@@ -1507,6 +1507,30 @@ def test_over_commas_must_be_true_or_false(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new"),
     [
+        ("not_after_own_turn: true", "not_after_own_turn: 3"),
+        # Only an anaphor, which needs an earlier trigger, can refer to something else.
+        (
+            "    requires_earlier: FAMILY\n    not_after_own_turn: true",
+            "    not_after_own_turn: true",
+        ),
+    ],
+)
+def test_not_after_own_turn_must_be_true_or_false_on_an_anaphor(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb)
+    path = kb / "en" / "negation.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match="not_after_own_turn must be true or false"):
+        Understanding(kb)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
         ("    speaker: true\n", "    speaker: 1\n"),
         ("  - category: HISTORICAL\n", "  - category: HISTORICAL\n    speaker: true\n"),
     ],
@@ -1845,6 +1869,28 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("ur", "bhir ne kaata, gala band hone laga aur kuch nigal nahi sakta", "anaphylaxis"),
         ("ur", "tez bukhar hai aur gardan aage jhukti nahi", "meningitis_signs"),
         ("ar", "ولدي جاته نفضه وعيونه راحت فوق", "seizure"),
+        # From the fourteenth held-out split, retired into development.
+        (
+            "en",
+            "Grandma is 90, she gasps for air when she lies back so she sleeps in the chair",
+            "severe_breathing_difficulty",
+        ),
+        ("en", "some nights I think to cut myself, I am so tired of everything", "suicide_risk"),
+        ("en", "my uncle keeled over in the shop an hour ago, out cold for a minute", "fainting"),
+        (
+            "ur",
+            "abba ji raat ko lait nahi sakte, lait-te hi saans ruk jati hai",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "jhinga chakh liya tha, ab zabaan moti ho rahi hai", "anaphylaxis"),
+        ("ur", "meri behen ka baccha hone wala hai aur aaj khoon aya", "pregnancy_emergency"),
+        (
+            "ur",
+            "achanak sar mein jaise hathora laga, aisa dard kabhi zindagi mein nahi hua",
+            "thunderclap_headache",
+        ),
+        ("ur", "bukhar hai aur gardan aagay nahi jhuka sakta", "meningitis_signs"),
+        ("ar", "من امس اول ما انسدح انخنق واقوم اقعد", "severe_breathing_difficulty"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2057,6 +2103,15 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ar", "الدورة هالمرة مو طبيعية وأحس بتعب", "confusion"),
         # From the thirteenth held-out split, retired into development.
         ("ar", "اغمي علي مرة وانا مراهق، من بعدها ما صار لي شي", "fainting"),
+        # From the fourteenth: a blocked nose; bleeding in a first pregnancy.
+        ("ar", "ما اقدر اتنفس من خشمي من الزكام", "severe_breathing_difficulty"),
+        ("en", "cant breathe through my nose with this cold", "severe_breathing_difficulty"),
+        (
+            "en",
+            "after my first baby I lost a lot of blood. now pregnant again and feeling well",
+            "pregnancy_emergency",
+        ),
+        ("ar", "نزفت بالحمل الاول، الحين حامل ومرتاحه", "pregnancy_emergency"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(

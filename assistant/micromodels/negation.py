@@ -48,6 +48,7 @@ _RULE_KEYS = (
     "requires_earlier",
     "over_commas",
     "speaker",
+    "not_after_own_turn",
     "phrases",
 )
 DEFAULT_MAX_SCOPE = 8
@@ -70,6 +71,10 @@ class ContextRule:
     # A terminator that is the speaker's own word ("I", "أنا", "مجھے"): after it, what is said
     # is about the speaker, not the relative named before (ContextMap.own_turns).
     speaker: bool = False
+    # An anaphor that may name things as well as people ("they", "them"): after the speaker
+    # has turned to themselves it refers to what they just said ("my uncle died of a bleed.
+    # I get tension headaches, they build up slowly"), not to the relative named before.
+    not_after_own_turn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,11 @@ class ContextMap:
     # Where the speaker turns from a relative to themselves ("وآني", "I", "مجھے"): the starts
     # of the terminators that are the speaker's own words (``speaker: true``).
     own_turns: tuple[int, ...] = ()
+
+    def without(self, category: Category) -> ContextMap:
+        """The same map with one category's scopes dropped."""
+        kept = tuple(s for s in self.scopes if s.category != category)
+        return ContextMap(kept, self.own_turns)
 
     def turned_to_self(self, at: int) -> bool:
         """True when the speaker turned to themselves between the last relative named before
@@ -182,8 +192,21 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
             speaker = rule.get("speaker", False)
             if not isinstance(speaker, bool) or (speaker and kind != "TERMINATE"):
                 raise ConfigError(f"{path}: {where}.speaker must be true or false, on TERMINATE")
+            not_after_own_turn = rule.get("not_after_own_turn", False)
+            if not isinstance(not_after_own_turn, bool) or (not_after_own_turn and not requires):
+                raise ConfigError(
+                    f"{path}: {where}.not_after_own_turn must be true or false, "
+                    "with requires_earlier"
+                )
             parsed = ContextRule(
-                kind, direction, max_scope, terminates, requires, over_commas, speaker
+                kind,
+                direction,
+                max_scope,
+                terminates,
+                requires,
+                over_commas,
+                speaker,
+                not_after_own_turn,
             )
             entries.extend(
                 (phrase, parsed) for phrase in str_list(rule["phrases"], f"{where}.phrases", path)
@@ -252,6 +275,16 @@ class ContextModel:
                 for t in chosen
             ):
                 continue
+            if rule.not_after_own_turn:
+                earlier = max(
+                    t.start
+                    for t in chosen
+                    if t.payload.kind == rule.requires_earlier
+                    and t.payload.requires_earlier is None
+                    and t.start < m.start
+                )
+                if any(earlier < t < m.start for t in own):
+                    continue
             category: Category = rule.kind
             if rule.requires_earlier:
                 anaphors.add(len(scopes))
