@@ -83,6 +83,9 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("Flagyl 400 دن میں تین دفعہ", "metronidazole", "400 mg", "three times daily"),
         ("اخذ بروفين ٤٠٠ اذا اشتد الالم", "ibuprofen", "400 mg", "as needed"),
         ("Risek 20 قبل الفطور", "omeprazole", "20 mg", "in the morning"),
+        ("Ferrous sulphate 200 دن میں ایک بار", "iron supplement", "200 mg", "once daily"),
+        ("betahistine 16mg three times a day", "betahistine", "16 mg", "three times daily"),
+        ("ispaghol raat ko ek chamach", "ispaghula husk", None, "at night"),
     ],
 )
 def test_medications(

@@ -1891,6 +1891,23 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ),
         ("ur", "bukhar hai aur gardan aagay nahi jhuka sakta", "meningitis_signs"),
         ("ar", "من امس اول ما انسدح انخنق واقوم اقعد", "severe_breathing_difficulty"),
+        # From the fifteenth held-out split, retired into development.
+        (
+            "en",
+            "my husband says its like an elephant sitting on his chest, going down his left arm",
+            "cardiac_chest_pain",
+        ),
+        ("ar", "جدي فجأة ما قدر يرفعها يده اليمين، ورجله ما تشيله", "stroke_signs"),
+        (
+            "ar",
+            "أنا حامل وبدي إسأل إذا فيني آخد مسكن، عندي وجع قوي كتير ببطني",
+            "pregnancy_emergency",
+        ),
+        ("ar", "من الصبح بطني يوجعني وجع ما ينطاق وما اكدر اتحرك", "acute_abdomen"),
+        ("ur", "دوا کھانے کے بعد گلا اندر سے پھولتا محسوس ہو رہا ہے", "anaphylaxis"),
+        ("ur", "حمل مثبت آیا ہے، آج پیٹ میں درد اور تھوڑا سا خون بھی آیا", "pregnancy_emergency"),
+        ("ur", "bhirr ne haath pe kaata aur ab aankhen aur zabaan soojne lagin", "anaphylaxis"),
+        ("ur", "kal raat socha ke saari goliyan ek saath kha lun", "suicide_risk"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2112,6 +2129,16 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "pregnancy_emergency",
         ),
         ("ar", "نزفت بالحمل الاول، الحين حامل ومرتاحه", "pregnancy_emergency"),
+        # From the fifteenth: a negative test; breathless only on exertion; a reaction told
+        # as what a food always does (the Urdu "تو", "then", is not the Gulf "تو", "just now").
+        ("ar", "الدورة غزيرة هالشهر، سويت فحص حمل وطلع سلبي", "pregnancy_emergency"),
+        ("ar", "انقطع نفسي شوي إذا ركضت، وأنا قاعد مرتاح عادي", "severe_breathing_difficulty"),
+        ("ur", "مونگ پھلی کھاؤں تو ہونٹ سوج جاتے ہیں، آج صرف نزلہ ہے", "anaphylaxis"),
+        (
+            "en",
+            "Allergic to shellfish (my lips swell up), today I only have a cough",
+            "anaphylaxis",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
