@@ -7,18 +7,20 @@ adds to the phrase rules, and what it costs.
   loosest value tried. Leave-one-out sensitivity hardly moves between 0.84 and 0.925 (lowest
   cohort 0.970-0.974 on 2026-12-04), yet new wordings sit 0.885-0.94 from their nearest
   example (the unit tests' emergencies): the development split cannot see what a stricter
-  threshold loses on text nobody wrote an example for. The margin
-  is the one with the highest lowest-cohort sensitivity of the rules plus the comparison of
-  unqualified sentences (the denied ones have their own values, below), then the
-  highest mean sensitivity, among those that keep its specificity >= ``SPECIFICITY_FLOOR`` in
-  every cohort; margins are never negative (the nearest example must be an emergency) and of
-  equally sensitive choices the most specific is kept.
-  Re-run after the examples change and before the held-out split is scored (``--split dev``);
-  the bench prints the pick.
+  threshold loses on text nobody wrote an example for.
+- The margins are chosen on blind rounds, not here (``bench/red_flag_blind_rounds.py``).
+  This bench still prints the margin leave-one-out would pick (the highest lowest-cohort
+  sensitivity of the rules plus the comparison of unqualified sentences, then the highest
+  mean, among margins that keep its specificity >= ``SPECIFICITY_FLOOR`` in every cohort, the
+  most specific of equals) and the leave-one-out figures at the shipped margin. Until
+  2026-12-05 that pick was shipped; it chose 0, and on the fourteenth and fifteenth held-out
+  splits a margin of 0 stopped 17 non-emergencies and the shipped 0.005 six, both raising the
+  same 4 emergencies.
 - Sentences whose only qualifier is a denial are compared with the examples that tell one,
-  at ``DENIED_THRESHOLD``/``DENIED_MARGIN`` (chosen on blind round 17 with its own lines left
-  out of the examples: leave-one-out here cannot show what that comparison adds, because the
-  development paraphrases find each other). The "resemblance" columns count both comparisons.
+  at ``DENIED_THRESHOLD``/``DENIED_MARGIN`` (the threshold chosen on blind round 17 with its own
+  lines left out of the examples, the margin on the blind rounds above: leave-one-out here
+  cannot show what that comparison adds, because the development paraphrases find each
+  other). The "resemblance" columns count both comparisons.
 - A message of several sentences is raised by the unqualified comparison only if one of its
   sentences also resembles an emergency on its own (as the model does), each sentence scored
   leave-one-out too.
@@ -294,7 +296,7 @@ def main() -> int:
     )
     if picked:
         print(
-            f"The selection rule on today's examples picks threshold {THRESHOLD_FLOOR:.3f}, "
+            f"Leave-one-out alone would pick threshold {THRESHOLD_FLOOR:.3f}, "
             f"margin {picked[3]:.4f} (rules plus the unqualified comparison, leave-one-out: "
             f"lowest-cohort sensitivity {picked[0]:.3f}, mean {picked[1]:.3f}; lowest-cohort "
             f"specificity {picked[2]:.3f})."

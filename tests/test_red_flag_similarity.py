@@ -68,6 +68,9 @@ def test_an_emergency_the_rules_miss_is_caught_by_resemblance(
         ("en", "When does the clinic open?"),
         ("ur", "کلینک کب کھلتا ہے؟"),
         ("ur", "kya parking milegi clinic ke bahar?"),
+        # Lips blue from a cold bath, pink again: 0.004 nearer an emergency than anything
+        # else, a near-tie the margin (0.005) leaves to the rules.
+        ("ur", "nahane ke baad bachay ke hont thand se thore neele the, ab gulaabi hain"),
     ],
 )
 def test_an_ordinary_complaint_is_not_an_emergency(

