@@ -38,6 +38,9 @@ BOUNDARIES = frozenset({".", "!", "?", ";", "\n", "۔", "؟", "؛"})
 CLAUSE_BREAKS = frozenset({",", "،"})
 _TOKEN = re.compile(r"\n|\d+(?:\.\d+)?|[^\W\d_]+|[^\w\s]|_")
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل")
+# Whole Arabic words that look like a clitic on a short stem of another language: "بقى"
+# ("became", normalized "بقي") is not ب + the Urdu "قے" (vomiting, normalized "قي").
+_NOT_CLITIC = frozenset({"بقي", "وبقي", "فبقي"})
 _EXTRA_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u200c": None, "\u200d": None})
 EXACT_CONFIDENCE = 1.0
 PREFIX_STRIPPED_CONFIDENCE = 0.85
@@ -306,7 +309,7 @@ class PhraseMatcher(Generic[P]):
         forms = [(token.text, EXACT_CONFIDENCE)]
         if not token.is_word:
             return forms
-        if token.is_arabic:
+        if token.is_arabic and token.text not in _NOT_CLITIC:
             for prefix in _ARABIC_PREFIXES:
                 rest = token.text[len(prefix) :]
                 # Urdu "بھ" is one aspirated letter, not the prefix ب: "بھی" is not "ہی"/"ہے".

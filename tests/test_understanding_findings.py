@@ -286,6 +286,25 @@ def test_misspellings_and_arabic_prefixes(
     assert _one(_current(understanding, text), code).present
 
 
+def test_a_whole_arabic_word_is_not_a_clitic_on_an_urdu_one(understanding: Understanding) -> None:
+    # "بقى" (Egyptian "became") normalizes to ب + "قي", the Urdu "قے" (vomiting).
+    codes = {f.code for f in _current(understanding, "والضغط بقى عالي ومعاه صداع")}
+    assert "vomiting" not in codes and "headache" in codes
+    assert _one(_current(understanding, "مجھے قے آ رہی ہے"), "vomiting").present
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("period started today, cramps about 4/10", "abdominal_pain"),
+        ("I'm pregnant and since an hour I have bleeding and cramps", "abdominal_pain"),
+        ("I get leg cramps at night", "muscle_cramps"),
+    ],
+)
+def test_cramps_alone_are_belly_cramps(understanding: Understanding, text: str, code: str) -> None:
+    assert _one(_current(understanding, text), code).present
+
+
 @pytest.mark.parametrize(
     ("text", "code", "context"),
     [
@@ -378,6 +397,8 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
             "seene mein dard nahi aur na hi saans phoolti hai",
             {"chest_pain": False, "shortness_of_breath": False},
         ),
+        # The Punjabi "نیں" ("are") denies nothing; with ہے it is a casual "not".
+        ("بخار نیں ہے", {"fever": False}),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:

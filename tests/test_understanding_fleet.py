@@ -86,6 +86,8 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("Ferrous sulphate 200 دن میں ایک بار", "iron supplement", "200 mg", "once daily"),
         ("betahistine 16mg three times a day", "betahistine", "16 mg", "three times daily"),
         ("ispaghol raat ko ek chamach", "ispaghula husk", None, "at night"),
+        ("Celebrex 200 mg raat nu", "celecoxib", "200 mg", "at night"),
+        ("Keppra 500 صبح شام", "levetiracetam", "500 mg", "twice daily"),
     ],
 )
 def test_medications(

@@ -1908,6 +1908,29 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ("ur", "حمل مثبت آیا ہے، آج پیٹ میں درد اور تھوڑا سا خون بھی آیا", "pregnancy_emergency"),
         ("ur", "bhirr ne haath pe kaata aur ab aankhen aur zabaan soojne lagin", "anaphylaxis"),
         ("ur", "kal raat socha ke saari goliyan ek saath kha lun", "suicide_risk"),
+        # From the sixteenth held-out split, retired into development.
+        ("ar", "ولدي سخن وطلعت له نقط حمرا، ولما أضغط عليها بالكباية ما بتروح", "meningitis_signs"),
+        ("ar", "فجأة إيدي وإجري الشمال صاروا تقال", "stroke_signs"),
+        ("ar", "جدتي من الصبح مش عارفة إحنا فين", "confusion"),
+        ("ar", "ستي نفسها ضايق وشفايفها بقت زرقا", "severe_breathing_difficulty"),
+        ("ur", "اج سویرے اٹھیا تے سجا ہتھ تے سجی لت جواب دے گئے نیں", "stroke_signs"),
+        ("ur", "بچے کو بخار ہے اور ابھی سارا جسم جھٹکا مارنے لگا", "seizure"),
+        (
+            "ur",
+            "nana ji raat nu lam nahi pe sakde, seedhe lette hi saah charh janda ae",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "bukhar hai aur daane hain, glass daba ke dekha to rang nahi gaya",
+            "meningitis_signs",
+        ),
+        (
+            "ur",
+            "pet vich inna shadeed dard ae ke hil vi nahi sakda, pet patthar wangu sakht",
+            "acute_abdomen",
+        ),
+        ("ur", "پیٹ پتھر کی طرح سخت ہو گیا ہے", "acute_abdomen"),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2139,6 +2162,11 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "Allergic to shellfish (my lips swell up), today I only have a cough",
             "anaphylaxis",
         ),
+        # From the sixteenth: "nothing like the worst" denies it; fine sitting; a rash on the
+        # hands and legs is not a one-sided weakness.
+        ("en", "mild headache, 3/10, nothing like the worst ever", "thunderclap_headache"),
+        ("ar", "بنهج شوية على السلم بس وأنا قاعد كويس خالص", "severe_breathing_difficulty"),
+        ("ar", "طالعة عندي حبوب حمر تحك بإيدي ورجلي من الصابون", "stroke_signs"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
