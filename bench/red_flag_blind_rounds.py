@@ -53,7 +53,7 @@ ROUNDS = (
     ),
     Round(
         "fifteenth held-out split",
-        "a50eb68",
+        "99d1e46",
         {"en": (1858, 1929), "ar": (1865, 1935), "ur": (1857, 1928), "ur-Latn": (1859, 1930)},
     ),
 )
