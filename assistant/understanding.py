@@ -141,15 +141,12 @@ def _without_allergy_reactions(
     ]
 
 
-def _relative_is_patient(
-    screen: RedFlagScreen, doc: Doc, findings: Sequence[Finding], context: ContextMap
-) -> bool:
+def _relative_is_patient(context: ContextMap, patients: Sequence[Finding]) -> bool:
     """Whether the speaker tells of a relative who is the patient: a relative is named, the
     speaker never turns to themselves, and something is happening to someone now (a finding
-    is current, or the red-flag screen takes the relative's as the patient's)."""
+    of ``patients``, as ``RedFlagScreen.as_patient`` gives them, is current)."""
     if context.own_turns or not any(s.category == "FAMILY" for s in context.scopes):
         return False
-    patients = screen.as_patient(doc, findings, context)
     return any(p.present and p.context == "current" for p in patients)
 
 
@@ -247,10 +244,11 @@ class Understanding:
         findings = self._call(
             f.findings, traces, None, lambda: f.findings.run(doc, ctx, guess.language)
         )
-        # A relative whose signs are happening now is the patient the speaker brought: the
-        # medicines said of them are the patient's ("abbu ... insulin 20 units raat ko").
-        brought = findings and _relative_is_patient(f.red_flags, doc, findings, ctx)
-        meds_ctx = ctx.without("FAMILY") if brought else ctx
+        # A caregiver describing what is happening now describes the patient.
+        patients: list[Finding] = f.red_flags.as_patient(doc, findings, ctx) if findings else []
+        # The relative is then the patient the speaker brought: the medicines said of them are
+        # the patient's ("abbu ... insulin 20 units raat ko").
+        meds_ctx = ctx.without("FAMILY") if _relative_is_patient(ctx, patients) else ctx
         meds = self._call(
             f.medications,
             traces,
@@ -260,7 +258,9 @@ class Understanding:
         allergies = self._call(
             f.allergies, traces, AllergyList([], False), lambda: f.allergies.run(doc, ctx)
         )
-        patients, screened = self.screen_rules(doc, ctx, findings or [], allergies.allergies)
+        patients, screened = self.screen_rules(
+            doc, ctx, findings or [], allergies.allergies, patients
+        )
         findings = patients if findings is not None else None
         traces.append(screened.trace)
         flags = list(screened.value)
@@ -315,12 +315,16 @@ class Understanding:
         context: ContextMap,
         findings: Sequence[Finding],
         allergies: Sequence[Allergy],
+        patients: Sequence[Finding] | None = None,
     ) -> tuple[list[Finding], Result[list[RedFlag]]]:
         """The phrase rules' screen, as the fleet runs it (``bench/red_flag_similarity.py``
-        scores the same): the findings as the patient's, and the flags raised."""
+        scores the same): the findings as the patient's, and the flags raised. ``patients``:
+        the findings as ``RedFlagScreen.as_patient`` gives them, when the caller has them."""
         f = self.fleet
-        # A caregiver describing what is happening now describes the patient.
-        patients = f.red_flags.as_patient(doc, findings, context) if findings else []
+        if patients is None:
+            # A caregiver describing what is happening now describes the patient.
+            patients = f.red_flags.as_patient(doc, findings, context) if findings else []
+        patients = list(patients)
         # The screen sees every finding, allergy reactions included ("wheezing after peanuts"),
         # unless the reaction is only what a substance always does to the patient, said with
         # nothing that places it now ("peanuts make my lips swell, no allergy to medicines").

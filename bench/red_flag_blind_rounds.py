@@ -19,7 +19,6 @@ Run by hand from a clone with its history: ``.venv/bin/python bench/red_flag_bli
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -32,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.micromodels.red_flag_similarity import DENIED_MARGIN, EXAMPLES_FILE, MARGIN
 from assistant.understanding import Understanding
-from bench._common import GOLD_DIR, KNOWLEDGE_DIR, REPO, markdown_table
-from bench.eval_understanding import FLEET_LANGUAGE
+from bench._common import KNOWLEDGE_DIR, REPO, markdown_table
+from bench.eval_understanding import FLEET_LANGUAGE, load_cohort
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class Raised:
 
 
 def raised_by_resemblance(round_: Round, cache: Path) -> list[Raised]:
-    """The round's lines the comparison raised at its shipped values, with their gaps."""
+    """The round's lines the comparison raises at margin 0 (any gap), with their gaps."""
     examples = subprocess.run(
         ["git", "show", f"{round_.examples_at}:knowledge/{EXAMPLES_FILE}"],
         cwd=REPO,
@@ -91,9 +90,7 @@ def raised_by_resemblance(round_: Round, cache: Path) -> list[Raised]:
         fleet.fleet.red_flag_similarity.denied_margin = 0.0
         raised = []
         for cohort, (first, last) in round_.ids.items():
-            path = GOLD_DIR / cohort / "understanding.jsonl"
-            for line in path.read_text(encoding="utf-8").splitlines():
-                row = json.loads(line)
+            for row in load_cohort(cohort):
                 if not first <= int(row["id"].rsplit("-", 1)[1]) <= last:
                     continue
                 analysis, traces = fleet.analyze(row["text"], FLEET_LANGUAGE[cohort])

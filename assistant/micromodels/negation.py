@@ -268,22 +268,17 @@ class ContextModel:
             rule = m.payload
             if rule.kind not in CATEGORIES:
                 continue
-            if rule.requires_earlier and not any(
-                t.payload.kind == rule.requires_earlier
-                and t.payload.requires_earlier is None
-                and t.start < m.start
-                for t in chosen
-            ):
-                continue
-            if rule.not_after_own_turn:
-                earlier = max(
+            if rule.requires_earlier:
+                antecedents = [
                     t.start
                     for t in chosen
                     if t.payload.kind == rule.requires_earlier
                     and t.payload.requires_earlier is None
                     and t.start < m.start
-                )
-                if any(earlier < t < m.start for t in own):
+                ]
+                if not antecedents:
+                    continue
+                if rule.not_after_own_turn and any(max(antecedents) < t < m.start for t in own):
                     continue
             category: Category = rule.kind
             if rule.requires_earlier:
