@@ -767,6 +767,23 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("الحموضه ترجع لي كل ليله", "ar", "vomiting", False),
         ("موڈ ٹھیک ہے، خودکشی جیسے خیال اب بالکل نہیں آتے", "ur", "suicidal_thoughts", False),
         ("ابويه من الصبح يخربط، وهو عنده شكر", "ar", "diabetes", True),
+        # From the seventeenth held-out split: "رجعت من السفر" is coming back, not vomiting;
+        # "ضغط الشغل" is pressure at work, not blood pressure; swollen lips "سوج کر موٹے ہو
+        # گئے" have not put on weight; "ما وقفت عطاس" (not stopped sneezing) denies nothing.
+        ("رجعت من سفرة تايلند وعندي إسهال وتعب", "ar", "vomiting", False),
+        ("ويطلع منها سائل أصفر من يوم رجع من المسبح", "ar", "vomiting", False),
+        ("رجعت من الأكل مرتين اليوم", "ar", "vomiting", True),
+        ("مش بنام كويس من ضغط الشغل", "ar", "hypertension", False),
+        ("عندي ضغط وآخذ دوا", "ar", "hypertension", True),
+        ("آنکھیں اور ہونٹ سوج کر موٹے ہو گئے ہیں", "ur", "weight_gain", False),
+        ("آنکھیں اور ہونٹ سوج کر موٹے ہو گئے ہیں", "ur", "facial_swelling", True),
+        ("خشمي مسدود وما وقفت عطاس من ٤ أيام", "ar", "sneezing", True),
+        ("آج گر پڑے اور تھوڑی دیر ہوش میں نہیں تھے", "ur", "fainting", True),
+        ("The bleeding itself is normal, nothing soaking through", "en", "bleeding", True),
+        ("it's like an elephant sat on his chest", "en", "chest_pain", True),
+        ("my sister's expecting, third trimester", "en", "pregnancy", True),
+        ("a pain under her right ribs", "en", "abdominal_pain", True),
+        ("a pain under her right ribs", "en", "chest_pain", False),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

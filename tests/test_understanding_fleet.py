@@ -88,6 +88,7 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("ispaghol raat ko ek chamach", "ispaghula husk", None, "at night"),
         ("Celebrex 200 mg raat nu", "celecoxib", "200 mg", "at night"),
         ("Keppra 500 صبح شام", "levetiracetam", "500 mg", "twice daily"),
+        ("brufin 400 le leta hun jab dard zyada ho", "ibuprofen", "400 mg", "as needed"),
     ],
 )
 def test_medications(
@@ -206,6 +207,10 @@ def test_the_medicines_of_a_relative_who_is_the_patient_are_listed(
         # An allergy told after a denial's comma is a statement of its own, not the denied
         # list going on.
         ("burning when I pee, no fever, allergic to amoxicillin", "amoxicillin", None),
+        # From the seventeenth held-out split.
+        ("She's allergic to nitrofurantoin, it makes her throw up.", "nitrofurantoin", "vomiting"),
+        ("penicillin se mujhe dane nikal aate hain", "penicillin", "rash"),
+        ("sulfa wali dawai se mujhe chehre pe sojan aati hai", "sulfa drugs", "swelling"),
     ],
 )
 def test_allergies(
@@ -277,6 +282,8 @@ def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understandin
         "koi allergy nahi",
         "معنديش حساسية من أي حاجة",
         "alergy koi nahi, bas 5 din se gala kharab hai",
+        "got a hedache and a runy nose, prob just a cold. no allergys",
+        "Ma wee boy's had a sair ear since Tuesday. He's nae allergies.",
     ],
 )
 def test_no_known_allergies(understanding: Understanding, text: str) -> None:
@@ -637,6 +644,22 @@ def test_unknown_concept_id_in_a_lexicon_is_rejected(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8").replace("  fever: [", "  fevr: [", 1), encoding="utf-8"
     )
     with pytest.raises(ConfigError, match=r"ar/findings\.yaml: findings: unknown id 'fevr'"):
+        Understanding(kb)
+
+
+def test_other_senses_must_be_a_list_of_phrases(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "ar" / "findings.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nother_senses: [" in text
+    path.write_text(text.replace("\nother_senses: [", "\nother_senses: {x: [", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("ضغط الامتحانات]", "ضغط الامتحانات]}", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ConfigError, match=r"ar/findings\.yaml: other_senses must be a non-empty list of strings"
+    ):
         Understanding(kb)
 
 

@@ -641,6 +641,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "pregnancy_pain_disabling": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I'm 30 weeks pregnant and the pain in my stomach is 9/10",
+                "I'm 30 weeks pregnant and have no pain in my stomach",
+                "My sister was doubled over with stomach pain in her last pregnancy",
+            ),
+            "ar": (
+                "أنا حامل في الشهر السابع ووجع بطني ٩ من ١٠",
+                "أنا حامل في الشهر السابع وما عندي وجع بطن",
+                "أختي في حملها اللي فات كان عندها وجع بطن ما تقدر تتحرك منه",
+            ),
+            "ur": (
+                "میں حاملہ ہوں اور پیٹ میں درد ۱۰ میں سے ۹ ہے",
+                "میں حاملہ ہوں اور پیٹ میں کوئی درد نہیں",
+                "میری بہن کو پچھلے حمل میں پیٹ درد تھا، ہل نہیں سکتی تھی",
+            ),
+        },
+    ),
     "pregnancy_severe_pain": (
         "pregnancy_emergency",
         {
@@ -1931,6 +1951,54 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "acute_abdomen",
         ),
         ("ur", "پیٹ پتھر کی طرح سخت ہو گیا ہے", "acute_abdomen"),
+        # From the seventeenth held-out split.
+        (
+            "en",
+            "Dad's gone grey and clammy and says it's like an elephant sat on his chest, "
+            "creeping up into his left jaw",
+            "cardiac_chest_pain",
+        ),
+        (
+            "en",
+            "my sister's expecting, third trimester, pain under her right ribs that has her "
+            "doubled over",
+            "pregnancy_emergency",
+        ),
+        (
+            "en",
+            "nothing stops the bleeding from the cut, soaked through two towels",
+            "heavy_bleeding",
+        ),
+        (
+            "ar",
+            "بابا بيشتكي من وجع في صدره، بيقول الوجع بيمشي لحد فكه الشمال",
+            "cardiac_chest_pain",
+        ),
+        (
+            "ar",
+            "لا أستطيع النوم مستلقية على ظهري لأن نفسي ينقطع، فأنام جالسة على الكرسي",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ar",
+            "بنتي حرارتها عالية وطلعتلها نقاط حمر صغار، ضغطت عليها بالگلاص وما راحت",
+            "meningitis_signs",
+        ),
+        (
+            "ur",
+            "ابو کہہ رہے ہیں کہ سینہ کوئی مٹھی میں بھینچ رہا ہے اور درد جبڑے تک جا رہا ہے",
+            "cardiac_chest_pain",
+        ),
+        (
+            "ur",
+            "آدھا گھنٹہ پہلے اچانک سر پھٹنے لگا، کہتی ہیں اتنا شدید درد عمر بھر نہیں ہوا",
+            "thunderclap_headache",
+        ),
+        (
+            "ur",
+            "aaj kal dil karta hai pul se chhalang laga doon aur sab khatam ho jaye",
+            "suicide_risk",
+        ),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2167,6 +2235,20 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("en", "mild headache, 3/10, nothing like the worst ever", "thunderclap_headache"),
         ("ar", "بنهج شوية على السلم بس وأنا قاعد كويس خالص", "severe_breathing_difficulty"),
         ("ar", "طالعة عندي حبوب حمر تحك بإيدي ورجلي من الصابون", "stroke_signs"),
+        # From the seventeenth: an overdose at university twelve years ago; bleeding "nothing
+        # soaking through"; a pregnant woman who denies belly pain; a blanching rash.
+        (
+            "en",
+            "I took an overdose back at uni, 12 years ago now, and I'm doing really well",
+            "suicide_risk",
+        ),
+        (
+            "en",
+            "The bleeding itself is normal, nothing soaking through, and I'm not pregnant",
+            "heavy_bleeding",
+        ),
+        ("ar", "أنا حامل في الشهر السابع وما عندي وجع بطن", "pregnancy_emergency"),
+        ("ur", "میں حاملہ ہوں اور پیٹ میں کوئی درد نہیں، بس متلی ہے", "pregnancy_emergency"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(

@@ -26,6 +26,7 @@ from assistant.lexicon import (
     load_yaml,
     overlaps,
     phrase_table,
+    str_list,
 )
 from assistant.micromodels.attributes import AttributeParser, AttributeTables, Span
 from assistant.micromodels.base import Result, sha256_of, timed
@@ -34,6 +35,7 @@ from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
 _FILE_KEYS = (
     "findings",
     "normal",
+    "other_senses",
     "modifiers",
     "body_sites",
     "characters",
@@ -73,6 +75,9 @@ class FindingsModel:
         self._phrases: list[tuple[str, str]] = []
         # Words that say a function is fine, a pertinent negative: "my breathing is fine".
         self._normal: list[tuple[str, str]] = []
+        # Words a finding's phrase is part of in another sense: "رجعت من السفر" (I came back
+        # from the trip), not "رجعت" (I vomited). No finding is read inside them.
+        self._other_senses: list[tuple[str, str]] = []
         self._modifiers: list[tuple[str, str]] = []
         self._sites: list[tuple[str, str]] = []
         self._attribute_tables = AttributeTables()
@@ -87,6 +92,9 @@ class FindingsModel:
             self._normal += entries_from_table(
                 phrase_table(data.get("normal", {}), "normal", path, self.vocab.concepts)
             )
+            if "other_senses" in data:
+                others = str_list(data["other_senses"], "other_senses", path)
+                self._other_senses += [(phrase, "other") for phrase in others]
             self._modifiers += entries_from_table(
                 phrase_table(data.get("modifiers", {}), "modifiers", path, heads)
             )
@@ -107,6 +115,7 @@ class FindingsModel:
             return
         self.explicit = PhraseMatcher(self._phrases)
         self.normal = PhraseMatcher(self._normal, fuzzy=False)
+        self.other_senses = PhraseMatcher(self._other_senses, fuzzy=False)
         self.modifiers = PhraseMatcher(self._modifiers, fuzzy=False)
         self.sites = PhraseMatcher(self._sites, fuzzy=False)
         self.attributes = AttributeParser(self._attribute_tables)
@@ -144,7 +153,13 @@ class FindingsModel:
         so a trigger between them still applies to the head.
         """
         normal = self.normal.find(doc)
-        explicit = [m for m in self.explicit.find(doc) if not _covered(m, normal)]
+        other = self.other_senses.find(doc)
+        explicit = [
+            m
+            for m in self.explicit.find(doc)
+            if not _covered(m, normal)
+            and not any(o.start <= m.start and m.end <= o.end for o in other)
+        ]
         all_sites = self.sites.find(doc)
         out: list[Mention] = [
             Mention(
@@ -161,7 +176,7 @@ class FindingsModel:
             Mention(m.payload, Span(m.start, m.end), m.confidence * 0.9, None, (), m.phrase, True)
             for m in normal
         ]
-        taken = explicit + normal  # words a composed mention may not reuse
+        taken = explicit + normal + other  # words a composed mention may not reuse
         sites = [s for s in all_sites if not _covered(s, taken)]
         for head in self.modifiers.find(doc):
             if _covered(head, taken):

@@ -167,10 +167,17 @@ class RedFlagScreen:
         self._rules = RedFlagRules.load(knowledge_dir, self._vocab)
         self._names = {r.id: dict(r.names) for r in self._rules.rules if r.names}
         concepts: dict[str, set[str]] = {}
+        # What every rule of a flag requires is who the flag is for ("pregnancy" for a
+        # pregnancy emergency), not a sign of it; the signs are the rest, if any.
+        required: dict[str, set[str]] = {}
         for rule in self._rules.rules:
             named = {s for s in (*rule.all, *rule.any) if s in self._vocab.concepts}
             concepts.setdefault(rule.flag, set()).update(named)
-        self._concepts_of_flag = {flag: frozenset(c) for flag, c in concepts.items()}
+            needed = {s for s in rule.all if s in self._vocab.concepts}
+            required[rule.flag] = required[rule.flag] & needed if rule.flag in required else needed
+        self._concepts_of_flag = {
+            flag: frozenset(c - required[flag] or c) for flag, c in concepts.items()
+        }
         self.version = f"rules-{sha256_of(self._rules.paths)[:12]}"
         self.matcher: PhraseMatcher[str] | None = None
 
