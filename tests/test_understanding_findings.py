@@ -784,6 +784,11 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("my sister's expecting, third trimester", "en", "pregnancy", True),
         ("a pain under her right ribs", "en", "abdominal_pain", True),
         ("a pain under her right ribs", "en", "chest_pain", False),
+        # From the eighteenth: swollen feet that "go back" by morning are not vomiting.
+        ("أنا حامل ورجليا بتورم آخر اليوم وبترجع الصبح", "ar", "vomiting", False),
+        ("بتلف فيي الدنيا كم ثانية وبترجع", "ar", "vomiting", False),
+        ("بتلف فيي الدنيا كم ثانية وبترجع", "ar", "dizziness", True),
+        ("بنتي بتاكل وبترجع من امبارح", "ar", "vomiting", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -4,6 +4,7 @@ contract, knowledge validation, and failing closed."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -650,13 +651,13 @@ def test_unknown_concept_id_in_a_lexicon_is_rejected(tmp_path: Path) -> None:
 def test_other_senses_must_be_a_list_of_phrases(tmp_path: Path) -> None:
     kb = _copy(tmp_path)
     path = kb / "ar" / "findings.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "\nother_senses: [" in text
-    path.write_text(text.replace("\nother_senses: [", "\nother_senses: {x: [", 1), encoding="utf-8")
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("ضغط الامتحانات]", "ضغط الامتحانات]}", 1),
-        encoding="utf-8",
+    text, replaced = re.subn(
+        r"(?m)^other_senses: \[.*\]$",
+        "other_senses: {x: [رجعت من السفر]}",
+        path.read_text(encoding="utf-8"),
     )
+    assert replaced == 1
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(
         ConfigError, match=r"ar/findings\.yaml: other_senses must be a non-empty list of strings"
     ):

@@ -1999,6 +1999,32 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "aaj kal dil karta hai pul se chhalang laga doon aur sab khatam ho jaye",
             "suicide_risk",
         ),
+        # From the eighteenth.
+        (
+            "ar",
+            "ابني سخن من الصبح وطلع عنده حبوب حمرا لونها بنفسجي، "
+            "جربت اضغط عليهن بكاسة زجاج وما راحوا",
+            "meningitis_signs",
+        ),
+        (
+            "ar",
+            "ألم في أسفل البطن من الجهة اليمنى، "
+            "والآن الألم شديد لدرجة أنني لا أستطيع المشي ولا التحرك",
+            "acute_abdomen",
+        ),
+        ("ur", "منڈے کے ڈھڈ میں سجی طرف بہت سخت درد اے، بستر سے ہل بھی نہیں سکدا", "acute_abdomen"),
+        ("ur", "ہاتھ ٹوکے سے کٹ گیا، کپڑا کس کے باندھا ہے پر خون رکدا ہی نئیں", "heavy_bleeding"),
+        (
+            "ur",
+            "pregnancy test positive آیا تھا۔ آج پیٹ کی دائیں طرف اتنا تیز درد ہے کہ آنسو نکل آئے",
+            "pregnancy_emergency",
+        ),
+        ("ar", "صرت كل يوم فكّر إنو أأذي حالي وإنو الكل بيرتاح إذا رحت", "suicide_risk"),
+        (
+            "ur",
+            "walima mein ghalti se prawn wale chawal kha liye. ab zabaan moti ho rahi hai",
+            "anaphylaxis",
+        ),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2249,6 +2275,12 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ),
         ("ar", "أنا حامل في الشهر السابع وما عندي وجع بطن", "pregnancy_emergency"),
         ("ur", "میں حاملہ ہوں اور پیٹ میں کوئی درد نہیں، بس متلی ہے", "pregnancy_emergency"),
+        # From the eighteenth: a rash that fades under a glass; a numb face after the
+        # dentist's injection; a brother's heart attack ("dil ka daura") is not a fit.
+        ("ar", "حرارة ٣٨ وطلع عليها حبوب حمر بس لما ضغطت عليهن بالكاسة راحوا", "meningitis_signs"),
+        ("ur", "بخار ہے اور لال دانے نکلے ہیں جو دبانے سے مٹ جاتے ہیں", "meningitis_signs"),
+        ("ar", "طلعت من عند دكتور الأسنان ونص وجهي مخدر من البنج، عادي؟", "stroke_signs"),
+        ("ur", "seene mein dard hai. unke bare bhai ko bhi dil ka daura para tha", "seizure"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
