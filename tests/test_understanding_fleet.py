@@ -212,6 +212,8 @@ def test_the_medicines_of_a_relative_who_is_the_patient_are_listed(
         ("She's allergic to nitrofurantoin, it makes her throw up.", "nitrofurantoin", "vomiting"),
         ("penicillin se mujhe dane nikal aate hain", "penicillin", "rash"),
         ("sulfa wali dawai se mujhe chehre pe sojan aati hai", "sulfa drugs", "swelling"),
+        ("Sulfa wali dawai se mera chehra soojh jaata hai", "sulfa drugs", "swelling"),
+        ("Latex gloves se haathon pe daane nikal aate hain", "latex", "rash"),
     ],
 )
 def test_allergies(

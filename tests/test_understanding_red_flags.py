@@ -2025,6 +2025,14 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "walima mein ghalti se prawn wale chawal kha liye. ab zabaan moti ho rahi hai",
             "anaphylaxis",
         ),
+        # From the nineteenth.
+        ("en", "some nights I think about hurting myself or just not being here", "suicide_risk"),
+        ("ar", "أبوي ٦٩ سنة طاح في الحمام الصبح وفقد الوعي، صحى بعد شوي", "fainting"),
+        (
+            "ur",
+            "درانتی ہاتھ پر لگ گئی، کپڑا دبا کے رکھا ہوا اے پر خون رک ہی نئیں رہا",
+            "heavy_bleeding",
+        ),
     ],
 )
 def test_dialect_wordings_of_an_emergency(
@@ -2281,6 +2289,18 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ur", "بخار ہے اور لال دانے نکلے ہیں جو دبانے سے مٹ جاتے ہیں", "meningitis_signs"),
         ("ar", "طلعت من عند دكتور الأسنان ونص وجهي مخدر من البنج، عادي؟", "stroke_signs"),
         ("ur", "seene mein dard hai. unke bare bhai ko bhi dil ka daura para tha", "seizure"),
+        # From the nineteenth: fainting at the sight of blood as a teenager; chest pain that
+        # does not go to the arm or jaw ("بازو یا جبڑے میں نہیں جاتا").
+        (
+            "ur",
+            "Teenage mein 2 dafa khoon dekh ke behosh hui thi. Kal blood test hai",
+            "fainting",
+        ),
+        (
+            "ur",
+            "سینے کے دائیں طرف پسلیوں پر دبانے سے درد ہوتا ہے۔ بازو یا جبڑے میں نہیں جاتا",
+            "cardiac_chest_pain",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
