@@ -69,6 +69,16 @@ ROUNDS = (
         "b3094cd",
         {"en": (2002, 2073), "ar": (2006, 2077), "ur": (2000, 2071), "ur-Latn": (2003, 2074)},
     ),
+    Round(
+        "eighteenth held-out split",
+        "c4ed816",
+        {"en": (2074, 2145), "ar": (2078, 2149), "ur": (2072, 2143), "ur-Latn": (2075, 2146)},
+    ),
+    Round(
+        "nineteenth held-out split",
+        "45930be",
+        {"en": (2146, 2217), "ar": (2150, 2221), "ur": (2144, 2215), "ur-Latn": (2147, 2218)},
+    ),
 )
 MARGINS = [round(0.0025 * i, 4) for i in range(9)]
 # The similarity model's trace: "nearest:<id>:<score>/<other>" or "denied-nearest:...".
