@@ -99,7 +99,12 @@ def str_list(value: object, where: str, path: Path) -> list[str]:
             )
         if not isinstance(item, str | int) or not str(item).strip():
             raise ConfigError(f"{path}: {where} has an empty or non-string item: {item!r}")
-        out.append(str(item))
+        text = str(item)
+        if len(text) > 1 and text[0] in "\"'" and text[-1] == text[0]:
+            # Quoted twice ('"\"can't sleep\""'): the quote marks are part of the phrase,
+            # which then never matches what a patient types.
+            raise ConfigError(f"{path}: {where} has {text!r}, wrapped in its own quote marks")
+        out.append(text)
     return out
 
 

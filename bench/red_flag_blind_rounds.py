@@ -163,9 +163,9 @@ def main() -> int:
     )
     print()
     header = ["margin", "emergencies raised", "non-emergencies stopped"]
+    chose = {r.name for r in ROUNDS if r.chose_the_margins}
     for denied, title in ((False, "Unqualified sentences"), (True, "Sentences with a denial")):
         print(f"## {title}, rounds that chose the margins\n")
-        chose = {r.name for r in ROUNDS if r.chose_the_margins}
         kind = [r for r in raised if r.denied == denied and r.round in chose]
         table = [
             [

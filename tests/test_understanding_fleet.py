@@ -650,6 +650,19 @@ def test_unknown_concept_id_in_a_lexicon_is_rejected(tmp_path: Path) -> None:
         Understanding(kb)
 
 
+def test_a_phrase_wrapped_in_its_own_quote_marks_is_rejected(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "en" / "findings.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  insomnia: [insomnia, " in text
+    path.write_text(
+        text.replace("  insomnia: [insomnia, ", '  insomnia: ["\\"insomnia\\"", ', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"findings\.insomnia has '\"insomnia\"', wrapped in"):
+        Understanding(kb)
+
+
 def test_other_senses_must_be_a_list_of_phrases(tmp_path: Path) -> None:
     kb = _copy(tmp_path)
     path = kb / "ar" / "findings.yaml"
