@@ -77,8 +77,8 @@ from bench.eval_understanding import COHORTS, FLEET_LANGUAGE, load_cohort
 Rows = list[dict[str, Any]]
 # Leave-one-out specificity overstates what unseen text gets: blind round 6, written after the
 # examples, lost up to 25 points against leave-one-out at margin 0, which a 0.90 floor picked.
-# The floor keeps room for that drop above the 0.90 target. A 0.97 floor picked margin 0.0075,
-# which lets an overdose the tests word anew ("a whole packet of my sleeping tablets") through.
+# The floor keeps room for that drop above the 0.90 target. The shipped margins are chosen on
+# blind rounds instead (bench/red_flag_blind_rounds.py); this pick is printed for reference.
 SPECIFICITY_FLOOR = 0.95
 THRESHOLD_FLOOR = 0.84
 Bools = NDArray[np.bool_]

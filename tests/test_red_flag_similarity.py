@@ -25,9 +25,8 @@ from tests.conftest import KNOWLEDGE
     ("lang", "text", "flag"),
     [
         ("en", "My dad keeps falling to one side and his words are all wrong", "stroke_signs"),
-        ("en", "I took a whole packet of my sleeping tablets an hour ago", "suicide_risk"),
         ("en", "he is bringing up dark brown bits like ground coffee", "gi_bleeding"),
-        ("ar", "بلعت كل حبوب المنوم اللي عندي", "suicide_risk"),
+        ("ar", "خلصت كل دوا الأعصاب مرة وحدة", "suicide_risk"),
         ("ur", "الٹی میں کافی جیسا کالا مادہ آ رہا ہے", "gi_bleeding"),
     ],
 )
@@ -180,7 +179,7 @@ def test_a_complaint_the_findings_model_read_whole_is_left_to_the_rules(
 def test_an_unread_clause_beside_a_finding_is_still_compared(
     understanding: Understanding,
 ) -> None:
-    text = "I have a headache and I took a whole packet of my sleeping tablets an hour ago"
+    text = "I have a headache and my dad keeps falling to one side and his words are all wrong"
     doc = Doc(text)
     context = understanding.context(text).value
     read = understanding.read_tokens(doc)
@@ -409,15 +408,17 @@ def test_no_held_out_utterance_is_an_example() -> None:
 def test_a_denial_in_one_sentence_leaves_the_others_to_resemblance(
     understanding: Understanding,
 ) -> None:
-    text = "I am not one to make a fuss. I took a whole packet of my sleeping tablets an hour ago"
+    text = (
+        "I am not one to make a fuss. My dad keeps falling to one side and his words are all wrong"
+    )
     doc = Doc(text)
     context = understanding.context(text).value
     assert readable_for_resemblance(doc, context) == (
-        "I took a whole packet of my sleeping tablets an hour ago"
+        "My dad keeps falling to one side and his words are all wrong"
     )
     analysis, _ = understanding.analyze(text, "en")
     assert [(f.code, f.rule.split(":")[0]) for f in analysis.red_flags] == [
-        ("suicide_risk", "similar_to")
+        ("stroke_signs", "similar_to")
     ]
 
 
@@ -499,11 +500,11 @@ def test_an_emergency_in_one_sentence_of_a_long_message_is_still_caught(
     understanding: Understanding,
 ) -> None:
     analysis, traces = understanding.analyze(
-        "Work has been busy lately. My son is in the next room and he has just swallowed all "
-        "of my sleeping tablets.",
+        "Work has been busy lately. My son is in the next room and he is bringing up dark brown "
+        "bits like ground coffee.",
         "en",
     )
-    assert [f.code for f in analysis.red_flags] == ["suicide_risk"]
+    assert [f.code for f in analysis.red_flags] == ["gi_bleeding"]
     trace = next(t for t in traces if t.model == "red_flag_similarity")
     assert "no-sentence" not in trace.note.split()
 

@@ -90,6 +90,23 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("Celebrex 200 mg raat nu", "celecoxib", "200 mg", "at night"),
         ("Keppra 500 صبح شام", "levetiracetam", "500 mg", "twice daily"),
         ("brufin 400 le leta hun jab dard zyada ho", "ibuprofen", "400 mg", "as needed"),
+        # From the twentieth held-out split: combination brands; a two spelt out.
+        ("آخذ دواء ضغط اسمه Exforge كل صبح", "amlodipine/valsartan", None, "in the morning"),
+        (
+            "عم حط قطرة Tobradex مرتين باليوم",
+            "tobramycin/dexamethasone eye drops",
+            None,
+            "twice daily",
+        ),
+        ("وباخد Panadol حبايتين كل ٨ ساعات", "paracetamol", "2 tablets", "every 8 hours"),
+        ("Panadol کی دو گولیاں لے لیتی ہوں", "paracetamol", "2 tablets", None),
+        (
+            "Panadol ki do goliyan din mein teen baar",
+            "paracetamol",
+            "2 tablets",
+            "three times daily",
+        ),
+        ("ياخذ لبيتور ٢٠ بالليل", "atorvastatin", "20 mg", "at night"),
     ],
 )
 def test_medications(
@@ -287,6 +304,7 @@ def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understandin
         "alergy koi nahi, bas 5 din se gala kharab hai",
         "got a hedache and a runy nose, prob just a cold. no allergys",
         "Ma wee boy's had a sair ear since Tuesday. He's nae allergies.",
+        "أخويا عنده حساسية من الفول السوداني. أنا الحمد لله ماعنديش حساسية من أي حاجة",
     ],
 )
 def test_no_known_allergies(understanding: Understanding, text: str) -> None:

