@@ -307,7 +307,7 @@ def test_a_yes_no_follow_up_on_a_symptom_already_named_or_denied_is_not_asked(
     ("lang", "text", "flag"),
     [
         ("en", "he is bringing up dark brown bits like ground coffee", "gi_bleeding"),
-        ("ar", "بلعت كل حبوب المنوم اللي عندي", "suicide_risk"),
+        ("ar", "خلصت كل دوا الأعصاب مرة وحدة", "suicide_risk"),
     ],
 )
 def test_an_emergency_only_resemblance_catches_stops_the_interview(
