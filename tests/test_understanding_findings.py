@@ -828,6 +828,20 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("sar mein dard hai, nazar bhi dhundli hai", "ur", "blurred_vision", True),
         ("husband is type 1, he's sweating buckets", "en", "diabetes", True),
         ("little one is floppy and not interested in his bottle", "en", "loss_of_appetite", True),
+        # From the twenty-first: "caught it" is not a cough, a dentist who "can't see me" is
+        # not a loss of vision; a tension headache is a headache; the Arabic accusative "ألماً"
+        # (pain) is not the negation "ما" after the article.
+        ("I teach year 2 so I probably caught it there", "en", "cough", False),
+        ("Toothache for 4 days. Dentist can't see me till next week.", "en", "vision_loss", False),
+        ("I get ordinary tension headaches twice a month", "en", "headache", True),
+        ("Dry itchy patches behind her knees", "en", "rash", True),
+        ("يشكو ألماً شديداً جداً في البطن", "ar", "abdominal_pain", True),
+        ("نمت غلط عالمخدة وفقت رقبتي متشنجة", "ar", "stiff_neck", True),
+        ("عندي وخزة خفيفة بصدري لما آخد نفس عميق", "ar", "chest_pain", True),
+        ("ضرسي بيوجعني بالليل وخدي ورم شوية", "ar", "facial_swelling", True),
+        ("میرا بھائی دو ہفتے سے نہ ٹھیک سے کھاتا ہے نہ سوتا ہے", "ur", "insomnia", True),
+        ("lait ke sanss nahi aati, dam ghutta hai", "ur", "shortness_of_breath", True),
+        ("ghutne bohat dukhte hain 2 saal se", "ur", "joint_pain", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -107,6 +107,9 @@ def test_language_id_uses_the_session_language_only_when_unsure(
             "three times daily",
         ),
         ("ياخذ لبيتور ٢٠ بالليل", "atorvastatin", "20 mg", "at night"),
+        ("Coversyl ٥ ملغ كل يوم", "perindopril", "5 mg", "once daily"),
+        ("دونيبيزيل ١٠ ملغ بالليل", "donepezil", "10 mg", "at night"),
+        ("أتناول كيبرا ٥٠٠ ملغ مرتين يومياً", "levetiracetam", "500 mg", "twice daily"),
     ],
 )
 def test_medications(

@@ -2025,6 +2025,32 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "walima mein ghalti se prawn wale chawal kha liye. ab zabaan moti ho rahi hai",
             "anaphylaxis",
         ),
+        # From the twenty-first.
+        (
+            "en",
+            "Writing for my sister, she got a sudden explosive headache while she was on the "
+            "phone, says it's the worst she's ever had",
+            "thunderclap_headache",
+        ),
+        ("ar", "سويت اختبار الكاسة والنقاط ما تختفي، وفيها حرارة", "meningitis_signs"),
+        (
+            "ar",
+            "يشكو ألماً شديداً جداً في البطن لا يستطيع معه الحركة من السرير",
+            "acute_abdomen",
+        ),
+        (
+            "ur",
+            "صبح اٹھیا تے سجا بازو تے لت بالکل ای نئیں ہل رہے، اچانک ای ہویا اے",
+            "stroke_signs",
+        ),
+        ("ur", "ہتھ تے درانتی وج گئی اے، کپڑا دبایا ہویا اے پر لہو رکدا ای نئیں", "heavy_bleeding"),
+        ("ur", "kal raat pankhe se rassi baandhne ka socha", "suicide_risk"),
+        (
+            "ur",
+            "lait ke sanss nahi aati, 3 takiye laga ke baitha hun",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "2 din se potti bilkul kaali taar jaisi aa rahi hai", "gi_bleeding"),
         # From the twentieth.
         ("ar", "منذ ساعتين أصبح كلامها فجأة ثقيلاً ومتلعثماً", "stroke_signs"),
         ("ar", "منذ أسبوع عادت إليّ أفكار إيذاء نفسي", "suicide_risk"),
@@ -2359,6 +2385,25 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ur",
             "سینے کے دائیں طرف پسلیوں پر دبانے سے درد ہوتا ہے۔ بازو یا جبڑے میں نہیں جاتا",
             "cardiac_chest_pain",
+        ),
+        # From the twenty-first: a tension headache that is "nothing sudden or severe"; a
+        # sudden fit long ago; a rash that fades under a glass.
+        (
+            "en",
+            "I get ordinary tension headaches maybe twice a month, nothing sudden or severe.",
+            "thunderclap_headache",
+        ),
+        ("en", "My dad got a sudden fit once as a boy", "seizure"),
+        (
+            "ur",
+            "بچے کے پیٹ پر سرخ دانے ہیں، گلاس سے دبائیں تو مٹ جاتے ہیں۔ بخار بالکل نہیں",
+            "meningitis_signs",
+        ),
+        (
+            "ur",
+            "داڑھ میں درد ہے اور گال پر ہلکی سوجن۔ "
+            "Penicillin سے الرجی ہے، سانس پھول جاتا ہے اس سے۔",
+            "anaphylaxis",
         ),
     ],
 )
