@@ -2026,6 +2026,8 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
             "anaphylaxis",
         ),
         # From the twenty-first.
+        ("en", "My nan has just fainted and is not responding", "unconsciousness"),
+        ("ar", "أختي حامل والحين ينزل منها دم كثير", "pregnancy_emergency"),
         (
             "en",
             "Writing for my sister, she got a sudden explosive headache while she was on the "
@@ -2394,6 +2396,27 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "thunderclap_headache",
         ),
         ("en", "My dad got a sudden fit once as a boy", "seizure"),
+        # A relative already in hospital is cared for there, not the patient being brought.
+        (
+            "en",
+            "My nan fainted at church and she's in hospital now, I'm her main carer",
+            "fainting",
+        ),
+        (
+            "ar",
+            "أختي حامل وصار عندها نزيف أمس وهي الحين في المستشفى. أنا بس أبي موعد لنفسي",
+            "pregnancy_emergency",
+        ),
+        (
+            "ur",
+            "میرے چچا کو خون کی الٹیاں ہوئیں اور وہ ہسپتال میں داخل ہیں۔ میں اپنے لیے پوچھ رہا ہوں",
+            "vomiting_blood",
+        ),
+        (
+            "ur",
+            "Mere walid ko seene mein dard hua, ab hospital mein admit hain. Mujhe khansi hai",
+            "cardiac_chest_pain",
+        ),
         (
             "ur",
             "بچے کے پیٹ پر سرخ دانے ہیں، گلاس سے دبائیں تو مٹ جاتے ہیں۔ بخار بالکل نہیں",

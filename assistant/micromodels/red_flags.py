@@ -229,9 +229,13 @@ class RedFlagScreen:
     ) -> bool:
         """Whether a relative's signs are happening now: words say so ("suddenly", "this
         morning"), or nothing in the utterance tells of the past, a habit or a lasting
-        condition ("my uncle's mouth went crooked and his words are coming out mushy").
+        condition ("my uncle's mouth went crooked and his words are coming out mushy"). A
+        relative said to be in hospital already is not the patient being brought.
         ``matches``: the cues already found in ``doc``, when the caller has them."""
         found = self._cues(doc) if matches is None else matches
+        if any(m.payload == "in_hospital" for m in found):
+            # "My nan fainted at church and she's in hospital now": cared for there already.
+            return False
         return self._said(
             doc, context, "acute_now", of_relative=True, matches=found
         ) or self._told_as_now(context, found)
