@@ -2027,6 +2027,8 @@ def test_speaker_must_be_true_or_false_on_a_terminator(tmp_path: Path, old: str,
         ),
         # From the twenty-first.
         ("en", "My nan has just fainted and is not responding", "unconsciousness"),
+        ("en", "My dad fainted a minute ago and he is not in hospital now", "fainting"),
+        ("ur", "Abbu abhi behosh ho gaye, hospital mein nahi hain", "fainting"),
         ("ar", "أختي حامل والحين ينزل منها دم كثير", "pregnancy_emergency"),
         (
             "en",

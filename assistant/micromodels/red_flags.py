@@ -233,8 +233,9 @@ class RedFlagScreen:
         relative said to be in hospital already is not the patient being brought.
         ``matches``: the cues already found in ``doc``, when the caller has them."""
         found = self._cues(doc) if matches is None else matches
-        if any(m.payload == "in_hospital" for m in found):
-            # "My nan fainted at church and she's in hospital now": cared for there already.
+        if self._said(doc, context, "in_hospital", matches=found):
+            # "My nan fainted at church and she's in hospital now": cared for there already
+            # ("he is not in hospital now" is denied, and he may be the patient).
             return False
         return self._said(
             doc, context, "acute_now", of_relative=True, matches=found
