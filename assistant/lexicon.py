@@ -41,6 +41,9 @@ _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و�
 # Whole Arabic words that look like a clitic on a short stem of another language: "بقى"
 # ("became", normalized "بقي") is not ب + the Urdu "قے" (vomiting, normalized "قي").
 _NOT_CLITIC = frozenset({"بقي", "وبقي", "فبقي"})
+# The article never stands before a particle: "ألماً" (pain, normalized "الما") is not ال + the
+# negation "ما".
+_NOT_AFTER_ARTICLE = frozenset({"ما", "لا", "لم", "لن", "مو", "مش"})
 _EXTRA_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u200c": None, "\u200d": None})
 EXACT_CONFIDENCE = 1.0
 PREFIX_STRIPPED_CONFIDENCE = 0.85
@@ -319,6 +322,8 @@ class PhraseMatcher(Generic[P]):
                 rest = token.text[len(prefix) :]
                 # Urdu "بھ" is one aspirated letter, not the prefix ب: "بھی" is not "ہی"/"ہے".
                 if prefix == "ب" and rest.startswith("ه"):
+                    continue
+                if prefix.endswith(("ال", "لل")) and rest in _NOT_AFTER_ARTICLE:
                     continue
                 if token.text.startswith(prefix) and len(rest) >= 2:
                     forms.append((rest, PREFIX_STRIPPED_CONFIDENCE))
