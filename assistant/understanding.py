@@ -130,15 +130,21 @@ class Fleet:
 
 
 def _without_allergy_reactions(
-    findings: list[Finding], allergies: Sequence[Allergy]
+    findings: list[Finding], allergies: Sequence[Allergy], flags: Sequence[RedFlag] = ()
 ) -> list[Finding]:
-    """ "Penicillin gives me a rash" describes an allergy, not a rash today."""
+    """ "Penicillin gives me a rash" describes an allergy, not a rash today; a reaction a red
+    flag was raised on is happening now ("allergic to bees. My face is swelling up")."""
     said = [a.evidence for a in allergies]
-    return [
-        f
-        for f in findings
-        if not (f.context == "current" and any(f.evidence and f.evidence in e for e in said))
-    ]
+    raised = [flag.evidence for flag in flags if flag.evidence]
+
+    def describes_the_allergy(f: Finding) -> bool:
+        if f.context != "current" or not f.evidence:
+            return False
+        if any(f.evidence in e for e in raised):
+            return False
+        return any(f.evidence in e for e in said)
+
+    return [f for f in findings if not describes_the_allergy(f)]
 
 
 def _relative_is_patient(context: ContextMap, patients: Sequence[Finding]) -> bool:
@@ -246,17 +252,21 @@ class Understanding:
         )
         # A caregiver describing what is happening now describes the patient.
         patients: list[Finding] = f.red_flags.as_patient(doc, findings, ctx) if findings else []
-        # The relative is then the patient the speaker brought: the medicines said of them are
-        # the patient's ("abbu ... insulin 20 units raat ko").
-        meds_ctx = ctx.without("FAMILY") if _relative_is_patient(ctx, patients) else ctx
+        # The relative is then the patient the speaker brought: the medicines and allergies
+        # said of them are the patient's ("abbu ... insulin 20 units raat ko", "beti ko
+        # moongphali se allergy hai ... hont soj gaye hain").
+        patient_ctx = ctx.without("FAMILY") if _relative_is_patient(ctx, patients) else ctx
         meds = self._call(
             f.medications,
             traces,
             MedicationList([], False),
-            lambda: f.medications.run(doc, meds_ctx),
+            lambda: f.medications.run(doc, patient_ctx),
         )
         allergies = self._call(
-            f.allergies, traces, AllergyList([], False), lambda: f.allergies.run(doc, ctx)
+            f.allergies,
+            traces,
+            AllergyList([], False),
+            lambda: f.allergies.run(doc, patient_ctx),
         )
         patients, screened = self.screen_rules(
             doc, ctx, findings or [], allergies.allergies, patients
@@ -287,7 +297,7 @@ class Understanding:
         about_allergies = bool(allergies.allergies) or allergies.no_known_allergies
         return Analysis(
             language=guess.language,
-            findings=_without_allergy_reactions(findings or [], allergies.allergies),
+            findings=_without_allergy_reactions(findings or [], allergies.allergies, flags),
             medications=_without_allergens(meds.medications, allergies.allergies),
             allergies=allergies.allergies,
             no_known_allergies=allergies.no_known_allergies,

@@ -402,6 +402,8 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         ),
         # The Punjabi "نیں" ("are") denies nothing; with ہے it is a casual "not".
         ("بخار نیں ہے", {"fever": False}),
+        # "حالياً" (now) ends a denial, but not inside "لا أشكو حالياً من".
+        ("ولا أشكو حالياً من أي دوخة", {"dizziness": False}),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:
@@ -842,6 +844,16 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("میرا بھائی دو ہفتے سے نہ ٹھیک سے کھاتا ہے نہ سوتا ہے", "ur", "insomnia", True),
         ("lait ke sanss nahi aati, dam ghutta hai", "ur", "shortness_of_breath", True),
         ("ghutne bohat dukhte hain 2 saal se", "ur", "joint_pain", True),
+        # From the twenty-second: an Iraqi heartburn, a burning wee, a bite swollen where it
+        # bit (not the face), a breath "torn off", Roman-Urdu spellings of nausea.
+        ("كل ليلة عندي حرگة بالمعدة", "ar", "heartburn", True),
+        ("من يومين في حريقة بالبول", "ar", "painful_urination", True),
+        ("قرصتني ناموسة ومكانها احمر ومنفوخ شوية", "ar", "facial_swelling", False),
+        ("ولا يستطيع الإمساك بكوب الشاي", "ar", "constipation", False),
+        ("بیٹھے بیٹھے بھی سانس اکھڑا ہوا ہے", "ur", "shortness_of_breath", True),
+        ("ulty aur ji mtlana, pait me dard", "ur", "nausea", True),
+        ("Lying awake till 3am for a month now", "en", "insomnia", True),
+        ("buring when i wee and needing to go all the time", "en", "painful_urination", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

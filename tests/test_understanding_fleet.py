@@ -110,6 +110,16 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("Coversyl ٥ ملغ كل يوم", "perindopril", "5 mg", "once daily"),
         ("دونيبيزيل ١٠ ملغ بالليل", "donepezil", "10 mg", "at night"),
         ("أتناول كيبرا ٥٠٠ ملغ مرتين يومياً", "levetiracetam", "500 mg", "twice daily"),
+        # From the twenty-second held-out split: a dose with its number spelt out.
+        ("Norvasc پانچ mg دن میں ایک بار لیتا ہوں", "amlodipine", "5 mg", "once daily"),
+        ("Tegretol دو سو mg دن میں دو بار کھاتا ہوں", "carbamazepine", "200 mg", "twice daily"),
+        ("Ventolin دو puff ہر چار گھنٹے بعد", "salbutamol", "2 puffs", "every 4 hours"),
+        ("Escitalopram das mg raat ko leti hun", "escitalopram", "10 mg", "at night"),
+        ("آخذ بنادول خمسمية ملغ", "paracetamol", "500 mg", None),
+        # "one tablet" counts what is taken, it does not replace the strength after the name.
+        ("Concor 5 صبح ایک گولی لیتی ہوں", "bisoprolol", "5 mg", "in the morning"),
+        ("درد ہو تو بروفین ۴۰۰ کھا لیتا ہوں", "ibuprofen", "400 mg", "as needed"),
+        ("تاخذ بروفين من تحتاجه", "ibuprofen", None, "as needed"),
     ],
 )
 def test_medications(
@@ -189,6 +199,31 @@ def test_the_medicines_of_a_relative_who_is_the_patient_are_listed(
 ) -> None:
     analysis, _ = understanding.analyze(text)
     assert [(m.label, m.dose, m.frequency) for m in analysis.medications] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Beti ko moongphali se allergy hai. School mein kisi ne chocolate di jismein peanuts "
+            "the, ab uske hont aur zabaan soj gaye hain aur saans lene mein taklif ho rahi hai",
+            ["peanuts"],
+        ),
+        (
+            "امّاں جی کا وزن گھٹ گیا ہے، سارا دن تھکی تھکی رہتی ہیں۔ انہیں ڈسپرین سے الرجی ہے",
+            ["aspirin"],
+        ),
+        # The speaker turns to themselves: the relative's allergy stays theirs.
+        ("My mum is allergic to penicillin. I have a cough since yesterday", []),
+        # Nothing is happening to anyone now: a family history answer.
+        ("My mum is allergic to penicillin", []),
+    ],
+)
+def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
+    understanding: Understanding, text: str, expected: list[str]
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [a.substance for a in analysis.allergies] == expected
 
 
 # ---------------------------------------------------------------- allergies
@@ -804,6 +839,62 @@ def test_reaction_in_the_next_sentence(understanding: Understanding) -> None:
     [("ولدي عمره سنتين وحرارته ٣٩", "fever"), ("my son is 2 years old and has a fever", "fever")],
 )
 def test_an_age_is_not_a_duration(understanding: Understanding, text: str, code: str) -> None:
+    analysis, _ = understanding.analyze(text)
+    (finding,) = [f for f in analysis.findings if f.code == code]
+    assert finding.duration is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "value", "unit"),
+    [
+        # A duration inside the words of the finding is its own.
+        ("گلا ۳ دن سے بہت دکھ رہا ہے، کھانسی نہیں ہے", "sore_throat", 3, "day"),
+        ("میرے بیٹے کے کان میں کل سے درد ہے", "ear_pain", 1, "day"),
+        # A sentence of its own that dates what came before.
+        (
+            "My husband's face suddenly looks crooked and the left side is drooping. "
+            "It started about 20 minutes ago while we were having lunch.",
+            "facial_droop",
+            20,
+            "minute",
+        ),
+        ("The room spins when I turn over in bed. 3 weeks of this now.", "dizziness", 3, "week"),
+        (
+            "گھٹنوں میں درد ہے، سردیوں میں بڑھ جاتا ہے۔ ١٠ سال سے یہی حال ہے۔",
+            "joint_pain",
+            10,
+            "year",
+        ),
+        (
+            "neend nahi aati, din mein bhi thakan rehti hai. Ye sab 1 mahine se hai.",
+            "fatigue",
+            1,
+            "month",
+        ),
+        ("أمي فجأة وجهها مال على جهة وحدة. صار لها ساعتين على هالحال", "facial_droop", 2, "hour"),
+    ],
+)
+def test_a_duration_told_apart_from_its_finding(
+    understanding: Understanding, text: str, code: str, value: float, unit: str
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    (finding,) = [f for f in analysis.findings if f.code == code]
+    assert finding.duration is not None
+    assert (finding.duration.value, finding.duration.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # No word points back: the trip is dated, not the pain.
+        ("My knee hurts. I flew back from Dubai 2 weeks ago.", "joint_pain"),
+        # The sentence between has findings of its own: "this" is not the first one.
+        ("My knee hurts. Now I also have a cough and a fever. 3 days of this.", "joint_pain"),
+    ],
+)
+def test_a_later_sentence_dates_only_what_it_points_back_at(
+    understanding: Understanding, text: str, code: str
+) -> None:
     analysis, _ = understanding.analyze(text)
     (finding,) = [f for f in analysis.findings if f.code == code]
     assert finding.duration is None

@@ -2089,6 +2089,50 @@ def test_dialect_wordings_of_an_emergency(
     assert flag in {f.code for f in _flags(understanding, text, lang)}
 
 
+# Emergencies of the twenty-second held-out split that only resemblance (or nothing) raised:
+# the phrase rules read them now, whatever the example lines hold.
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        (
+            "en",
+            "lifting boxes and my chest just clamped down like a vice, 9/10, jaw aches too",
+            "cardiac_chest_pain",
+        ),
+        ("ar", "وامبارح بالليل فكرت أبلع شريط البنادول كله", "suicide_risk"),
+        ("ar", "جدي من الظهر يتألم بشدة في بطنه ولا يستطيع الحركة", "acute_abdomen"),
+        (
+            "ar",
+            "استيقظ صباح اليوم وذراعه وساقه اليسريان ضعيفتان فجأة، وزاوية فمه مائلة",
+            "stroke_signs",
+        ),
+        (
+            "ar",
+            "عندها حساسية من الفول السوداني وكلت كيكة فيها سوداني، وبتقول زورها بيتقفل",
+            "anaphylaxis",
+        ),
+        (
+            "ur",
+            "beti ko moongphali se allergy hai, ab uske hont aur zabaan soj gaye hain aur saans "
+            "lene mein taklif ho rahi hai",
+            "anaphylaxis",
+        ),
+        ("ur", "kal raat se latrin bilkul kaali aur tar jaisi aa rahi hai", "gi_bleeding"),
+        ("ur", "kal raat socha tha ke pankhe se latak jaun", "suicide_risk"),
+        (
+            "ur",
+            "bhai ko asthma hai, abhi sans bilkul nai aa rahi, ek jumla poora nai bol pa raha",
+            "severe_breathing_difficulty",
+        ),
+    ],
+)
+def test_an_emergency_is_read_by_the_rules(
+    understanding: Understanding, lang: str, text: str, flag: str
+) -> None:
+    flags = _flags(understanding, text, lang)
+    assert flag in {f.code for f in flags if not f.rule.startswith("similar_to:")}
+
+
 # An overdose told in everyday words is read by the phrase rules, not left to resemblance:
 # next to ordinary talk of tablets ("I took two sleeping tablets last night") the comparison
 # cannot tell them apart.
@@ -2428,6 +2472,14 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ur",
             "داڑھ میں درد ہے اور گال پر ہلکی سوجن۔ "
             "Penicillin سے الرجی ہے، سانس پھول جاتا ہے اس سے۔",
+            "anaphylaxis",
+        ),
+        # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
+        # denied.
+        (
+            "ar",
+            "قرصتني ناموسة في رجلي ومكانها احمر ومنفوخ شوية، بس مفيش ورم في وشي ولا عندي مشكلة "
+            "في النفس",
             "anaphylaxis",
         ),
     ],

@@ -1,11 +1,13 @@
-"""Attributes of a finding, parsed from the words around it in the same sentence.
+"""Attributes of a finding, parsed from the words around it, mostly in the same sentence.
 
 Duration ("for 3 days", "من يومين", "تین دن سے", "kal se"), severity on a 0-10 scale ("7/10",
 "٨ من ١٠", "دس میں سے آٹھ"), onset (sudden, gradual) and character (crushing, burning...).
 Number words, Arabic duals (يومين, أسبوعين) and Arabic-Indic or Persian digits are read;
-"twice a day" and "2 years old" are a rate and an age, not durations. The tables come from
-the ``durations``, ``severity``, ``characters`` and ``onsets`` sections of each language's
-``findings.yaml``.
+"twice a day" and "2 years old" are a rate and an age, not durations. A sentence that only
+dates what came before ("It started 20 minutes ago.", "١٠ سال سے یہی حال ہے") gives its
+duration to the findings of the sentence before it (``durations.refers_back``). The tables
+come from the ``durations``, ``severity``, ``characters`` and ``onsets`` sections of each
+language's ``findings.yaml``.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ _DURATION_KEYS = (
     "age_before",
     "age_after",
     "relative",
+    "refers_back",
 )
 # Where a duration usually stands relative to its symptom: "fever for 3 days",
 # "حرارة من ثلاثة أيام", but "تین دن سے بخار".
@@ -86,6 +89,7 @@ class AttributeTables:
     frequency_words: set[str] = field(default_factory=set)
     age_before: set[str] = field(default_factory=set)
     age_after: list[tuple[str, str]] = field(default_factory=list)
+    refers_back: list[tuple[str, str]] = field(default_factory=list)
     relative: list[tuple[str, Duration]] = field(default_factory=list)
     scale: list[tuple[str, str]] = field(default_factory=list)
 
@@ -134,6 +138,10 @@ class AttributeTables:
             t.age_after += [
                 (p, "age") for p in str_list(d["age_after"], "durations.age_after", path)
             ]
+        if d.get("refers_back"):
+            t.refers_back += [
+                (p, "back") for p in str_list(d["refers_back"], "durations.refers_back", path)
+            ]
         for key in ("fillers", "frequency_words", "age_before"):
             if key in d:
                 words = {normalize(w) for w in str_list(d[key], f"durations.{key}", path)}
@@ -167,6 +175,7 @@ class AttributeParser:
         self.relative = PhraseMatcher(tables.relative, fuzzy=False)
         self.scale = PhraseMatcher(tables.scale, fuzzy=False)
         self.age_after = PhraseMatcher(tables.age_after, fuzzy=False)
+        self.refers_back = PhraseMatcher(tables.refers_back, fuzzy=False)
         self._fillers = tables.fillers
         self._not_before = tables.frequency_words | tables.age_before
 
@@ -195,6 +204,7 @@ class AttributeParser:
         ]
         onsets = self.onsets.find(doc)
         side = DURATION_SIDE.get(language, "after")
+        told_after = self._told_after(doc, spans, durations)
         out: list[Finding] = []
         for finding, span in spans:
             if not finding.present or finding.context not in ("current", "family"):
@@ -205,7 +215,9 @@ class AttributeParser:
             def same(start: int, s: int = sentence) -> bool:
                 return doc.tokens[start].sentence == s
 
-            local = [
+            # "گلا ۳ دن سے بہت دکھ رہا": a duration inside the words of the finding is its own.
+            inside = [d for d in durations if span.start < d.start and d.end < span.end]
+            local = inside or [
                 d
                 for d in durations
                 if same(d.start) and not overlaps(d.start, d.end, span.start, span.end)
@@ -216,13 +228,38 @@ class AttributeParser:
             out.append(
                 replace(
                     finding,
-                    duration=_pick_duration(span, local, side),
+                    duration=_pick_duration(span, local, side) or told_after.get(sentence),
                     severity=_nearest([(v, s) for v, s in severities if same(s.start)], span),
                     character=character,
                     onset=next((o.payload for o in onsets if same(o.start)), None),
                 )
             )
         return out
+
+    def _told_after(
+        self,
+        doc: Doc,
+        spans: list[tuple[Finding, Span]],
+        durations: list[DurationMention],
+    ) -> dict[int, Duration]:
+        """Durations told in a sentence of their own that points back at what came before
+        ("... can't lift her right arm. It started about 20 minutes ago.", "١٠ سال سے یہی حال
+        ہے"): sentence of the findings -> that duration. Only the sentence just before, or the
+        one before that when the sentence between names no finding."""
+        back = {doc.tokens[m.start].sentence for m in self.refers_back.find(doc)}
+        if not back:
+            return {}
+        with_findings = {doc.tokens[s.start].sentence for _f, s in spans}
+        told: dict[int, Duration] = {}
+        for sentence in sorted(with_findings):
+            for later in (sentence + 1, sentence + 2):
+                if later in with_findings:
+                    break
+                said = [d for d in durations if doc.tokens[d.start].sentence == later]
+                if later in back and said:
+                    told[sentence] = said[0].duration
+                    break
+        return told
 
     def durations(self, doc: Doc) -> list[DurationMention]:
         numbers: dict[int, tuple[float, int]] = {}  # end token -> (value, start)

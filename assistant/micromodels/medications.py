@@ -2,7 +2,8 @@
 
 Lexicons (``knowledge/{lang}/medications.yaml``) map names onto the medication ids of
 ``knowledge/concepts.yaml`` ("بنادول", "پیناڈول", "Panadol" -> paracetamol). Doses are a
-number and a unit ("٥٠٠ ملغ" -> "500 mg"); frequencies map onto canonical English
+number, in digits or spelt out (``dose_numbers``: "دو سو mg"), and a unit ("٥٠٠ ملغ" ->
+"500 mg"); frequencies map onto canonical English
 ("مرتين في اليوم" -> "twice daily"). Denied, family and past mentions are not medications
 taken now; "no medications" / "ما آخذ أي دواء" / "کوئی دوا نہیں لیتا" set ``no_medications``.
 """
@@ -56,6 +57,7 @@ _KEYS = (
     "dual_dose_units",
     "frequencies",
     "bare_number_unit",
+    "dose_numbers",
 )
 # "took 2 Panadol": a small count just before a tablet medicine is how many tablets.
 MAX_TABLET_COUNT = 4
@@ -81,6 +83,8 @@ class MedicationsModel:
         self._freqs: list[tuple[str, str]] = []
         # medication id -> the unit of a bare number after its name ("Glucophage 850": mg)
         self._bare_unit: dict[str, str] = {}
+        # spelt-out numbers before a unit: "پانچ mg", "دو سو mg", "das mg"
+        self._numbers: list[tuple[str, float]] = []
         paths = [self.vocab.path]
         for _lang, path in language_files(knowledge_dir, "medications"):
             paths.append(path)
@@ -120,6 +124,15 @@ class MedicationsModel:
                     if med not in self.vocab.medications:
                         raise ConfigError(f"{path}: bare_number_unit.{unit}: unknown {med!r}")
                     self._bare_unit[med] = unit
+            numbers = data.get("dose_numbers") or {}
+            for word, value in check_mapping(
+                numbers, "dose_numbers", path, allowed=numbers
+            ).items():
+                if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+                    raise ConfigError(
+                        f"{path}: dose_numbers.{word} must be a positive number, got {value!r}"
+                    )
+                self._numbers.append((str(word), float(value)))
         self.version = f"lexicon-{sha256_of(paths)[:12]}"
         self._ready = False
 
@@ -129,6 +142,7 @@ class MedicationsModel:
             self.generic = PhraseMatcher(self._generic, fuzzy=False)
             self.units = PhraseMatcher(self._units, fuzzy=False)
             self.freqs = PhraseMatcher(self._freqs, fuzzy=False)
+            self.numbers = PhraseMatcher(self._numbers, fuzzy=False)
             self._ready = True
 
     def run(self, doc: Doc, context: ContextMap = EMPTY_CONTEXT) -> Result[MedicationList]:
@@ -162,11 +176,14 @@ class MedicationsModel:
                 continue
             seen.add(m.payload)
             label, _code = self.vocab.medications[m.payload]
-            dose = (
-                _attach(doc, m, names, doses, before=False)
-                or self._bare(doc, m, frequency_starts)
-                or _attach(doc, m, names, doses)
+            after = _attach(doc, m, names, doses, before=False)
+            bare = self._bare(doc, m, frequency_starts)
+            # "Concor 5 صبح ایک گولی": the strength right after the name, not the count of
+            # tablets later; "Panadol 2 goli": the number starts the dose after the name.
+            strength = (
+                bare if bare and bare[1] == m.end and not (after and after[1] == m.end) else None
             )
+            dose = strength or after or bare or _attach(doc, m, names, doses)
             freq = _attach(doc, m, names, [(f.payload, f.start, f.end) for f in freqs])
             picked = [x for x in (dose, freq) if x is not None]
             start = min([m.start] + [x[1] for x in picked])
@@ -215,16 +232,20 @@ class MedicationsModel:
 
     def _doses(self, doc: Doc) -> list[tuple[str, int, int]]:
         out: list[tuple[str, int, int]] = []
+        spelt = {m.end: (m.payload, m.start) for m in self.numbers.find(doc)}
         for u in self.units.find(doc):
             unit, implied = u.payload
             if implied:
                 out.append((f"{implied} {unit}", u.start, u.end))
                 continue
             value = as_number(doc.tokens[u.start - 1].text) if u.start else None
+            start = u.start - 1
+            if value is None and u.start in spelt:
+                value, start = spelt[u.start]
             if value is None:
                 continue
             shown = int(value) if value.is_integer() else value
-            out.append((f"{shown} {unit}", u.start - 1, u.end))
+            out.append((f"{shown} {unit}", start, u.end))
         return out
 
 
