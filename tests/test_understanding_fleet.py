@@ -378,6 +378,25 @@ def test_an_allergy_reaction_is_not_a_symptom_today(understanding: Understanding
 
 
 @pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("I'm allergic to bees. My face is swelling up", {"facial_swelling"}),
+        (
+            "I'm allergic to peanuts and ate some by mistake, now my lips are swelling and "
+            "I'm wheezing",
+            {"facial_swelling", "wheezing"},
+        ),
+    ],
+)
+def test_a_reaction_raising_a_red_flag_is_a_symptom_today(
+    understanding: Understanding, text: str, codes: set[str]
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [f.code for f in analysis.red_flags] == ["anaphylaxis"]
+    assert codes <= {f.code for f in analysis.findings if f.present}
+
+
+@pytest.mark.parametrize(
     ("text", "complaints", "substance", "reaction"),
     [
         # A complaint told before the allergy, across a clause comma, is today's; the
