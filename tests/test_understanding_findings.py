@@ -854,6 +854,13 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("ulty aur ji mtlana, pait me dard", "ur", "nausea", True),
         ("Lying awake till 3am for a month now", "en", "insomnia", True),
         ("buring when i wee and needing to go all the time", "en", "painful_urination", True),
+        # From the twenty-third: a temperature told as a number is a fever only from 38.
+        ("Temp 39.4 since this afternoon", "en", "fever", True),
+        ("Temp 36.8 this morning, I feel fine", "en", "fever", False),
+        ("ومنذ ٣ أشهر لا أستطيع النوم جيداً وأشعر بإرهاق دائم", "ar", "fatigue", True),
+        ("من مبارح عم إستفرغ ومش قادر آكل شي", "ar", "loss_of_appetite", True),
+        ("Bukhr 101 hai aur sar drd, jism bhi toota hua hai", "ur", "body_aches", True),
+        ("sir gla khrab hai aur naak beh rahi hai", "ur", "sore_throat", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -891,6 +891,16 @@ def test_an_age_is_not_a_duration(understanding: Understanding, text: str, code:
             "month",
         ),
         ("أمي فجأة وجهها مال على جهة وحدة. صار لها ساعتين على هالحال", "facial_droop", 2, "hour"),
+        # "All this" reaches every sentence of findings before it; "۴۰ منٹ سے ہے" (it has
+        # been 40 minutes) dates the sentence before.
+        (
+            "امی کا منہ اچانک ایک طرف ٹیڑھا ہو گیا ہے۔ بات بھی صاف نہیں کر پا رہیں۔ "
+            "یہ سب ۲۰ منٹ پہلے شروع ہوا",
+            "facial_droop",
+            20,
+            "minute",
+        ),
+        ("سینے کے بیچ میں درد ہے، جبڑے تک جا رہا ہے۔ ۴۰ منٹ سے ہے۔", "chest_pain", 40, "minute"),
     ],
 )
 def test_a_duration_told_apart_from_its_finding(

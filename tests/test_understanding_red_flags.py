@@ -2124,6 +2124,42 @@ def test_dialect_wordings_of_an_emergency(
             "bhai ko asthma hai, abhi sans bilkul nai aa rahi, ek jumla poora nai bol pa raha",
             "severe_breathing_difficulty",
         ),
+        # From the twenty-third.
+        (
+            "en",
+            "Baby is 8 months, tiny dark spots on his tummy that don't fade",
+            "meningitis_signs",
+        ),
+        (
+            "en",
+            "Writing for my daughter-in-law, she is expecting. For the last hour she has severe "
+            "pain in the stomach. There is a little blood also.",
+            "pregnancy_emergency",
+        ),
+        (
+            "en",
+            "Mum's 72. She woke up from her nap and the right side of her mouth is hanging down "
+            "and she can't lift her right arm",
+            "stroke_signs",
+        ),
+        (
+            "ar",
+            "أمي ما تكدر تتنفس من تنام على ظهرها، وهسه حتى وهي كاعدة نفسها مكطوع",
+            "severe_breathing_difficulty",
+        ),
+        ("ar", "جوزي بطنه واجعاه جامد ومش قادر يتحرك من الوجع", "acute_abdomen"),
+        ("ur", "کئی دنوں سے خود کو کاٹنے کا سوچ رہی ہوں", "suicide_risk"),
+        (
+            "ur",
+            "aaj raat leit hi nahi sakta, leitte hi saans ruk jati hai, baith kar bhi saans "
+            "phool rahi hai",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "Keppra ki goliyan khatam ho gayi thin. Aaj subah phir fit aya, zabaan bhi kat gayi",
+            "seizure",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2473,6 +2509,26 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "داڑھ میں درد ہے اور گال پر ہلکی سوجن۔ "
             "Penicillin سے الرجی ہے، سانس پھول جاتا ہے اس سے۔",
             "anaphylaxis",
+        ),
+        # From the twenty-third: a fit denied after "ولا صار عندي"; a faint five years ago at a
+        # blood test; a sister who fainted yesterday, the speaker writing for herself; a hand
+        # that will not lift is not a patient who cannot be woken.
+        ("ar", "عندي دوخة خفيفة، بس ما غبت عن الوعي ولا صار عندي تشنج", "seizure"),
+        (
+            "ar",
+            "حسيت حالي رح يغمى علي بس ما وقعت. من خمس سنين أغمي علي مرة وقت سحب دم",
+            "fainting",
+        ),
+        (
+            "ur",
+            "Meri behan kal behosh ho gayi thi, doctor ne dekh liya hai. Main apne liye likh "
+            "rahi hoon: zukaam hai",
+            "fainting",
+        ),
+        (
+            "ur",
+            "Nani ka munh achanak ek taraf latak gaya hai, daayan haath bhi uth nahi raha",
+            "unconsciousness",
         ),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.

@@ -59,6 +59,7 @@ _DURATION_KEYS = (
     "age_after",
     "relative",
     "refers_back",
+    "refers_back_all",
 )
 # Where a duration usually stands relative to its symptom: "fever for 3 days",
 # "حرارة من ثلاثة أيام", but "تین دن سے بخار".
@@ -138,10 +139,9 @@ class AttributeTables:
             t.age_after += [
                 (p, "age") for p in str_list(d["age_after"], "durations.age_after", path)
             ]
-        if d.get("refers_back"):
-            t.refers_back += [
-                (p, "back") for p in str_list(d["refers_back"], "durations.refers_back", path)
-            ]
+        for key, reach in (("refers_back", "back"), ("refers_back_all", "all")):
+            if d.get(key):
+                t.refers_back += [(p, reach) for p in str_list(d[key], f"durations.{key}", path)]
         for key in ("fillers", "frequency_words", "age_before"):
             if key in d:
                 words = {normalize(w) for w in str_list(d[key], f"durations.{key}", path)}
@@ -245,20 +245,38 @@ class AttributeParser:
         """Durations told in a sentence of their own that points back at what came before
         ("... can't lift her right arm. It started about 20 minutes ago.", "١٠ سال سے یہی حال
         ہے"): sentence of the findings -> that duration. Only the sentence just before, or the
-        one before that when the sentence between names no finding."""
-        back = {doc.tokens[m.start].sentence for m in self.refers_back.find(doc)}
-        if not back:
+        one before that when the sentence between names no finding present; words for "all this"
+        ("یہ سب", ``refers_back_all``) reach every sentence of findings before them, back to
+        one that has a duration of its own."""
+        reach: dict[int, str] = {}
+        for m in self.refers_back.find(doc):
+            sentence = doc.tokens[m.start].sentence
+            if reach.get(sentence) != "all":
+                reach[sentence] = m.payload
+        if not reach:
             return {}
-        with_findings = {doc.tokens[s.start].sentence for _f, s in spans}
+        # A sentence of denials only ("Bukhar nahi hai.") names no finding to date.
+        with_findings = {doc.tokens[s.start].sentence for f, s in spans if f.present}
+        dated = {doc.tokens[d.start].sentence for d in durations}
         told: dict[int, Duration] = {}
-        for sentence in sorted(with_findings):
-            for later in (sentence + 1, sentence + 2):
-                if later in with_findings:
-                    break
-                said = [d for d in durations if doc.tokens[d.start].sentence == later]
-                if later in back and said:
-                    told[sentence] = said[0].duration
-                    break
+        for later in sorted(reach):
+            said = [d for d in durations if doc.tokens[d.start].sentence == later]
+            if later in with_findings or not said:
+                continue
+            before = [s for s in (later - 1, later - 2) if s >= 0]
+            if later - 1 not in with_findings and before[1:]:
+                before = before[1:]  # the sentence between names no finding
+            first = before[0] if before else None
+            if first is None or first not in with_findings:
+                continue
+            run = [first]
+            if reach[later] == "all":
+                s = first - 1
+                while s in with_findings and s not in dated:
+                    run.append(s)
+                    s -= 1
+            for s in run:
+                told.setdefault(s, said[0].duration)
         return told
 
     def durations(self, doc: Doc) -> list[DurationMention]:
