@@ -263,20 +263,16 @@ class AttributeParser:
             said = [d for d in durations if doc.tokens[d.start].sentence == later]
             if later in with_findings or not said:
                 continue
-            before = [s for s in (later - 1, later - 2) if s >= 0]
-            if later - 1 not in with_findings and before[1:]:
-                before = before[1:]  # the sentence between names no finding
-            first = before[0] if before else None
-            if first is None or first not in with_findings:
+            first = later - 1
+            if first not in with_findings:
+                first = later - 2  # the sentence between names no finding
+            if first not in with_findings:
                 continue
             run = [first]
-            if reach[later] == "all":
-                s = first - 1
-                while s in with_findings and s not in dated:
-                    run.append(s)
-                    s -= 1
-            for s in run:
-                told.setdefault(s, said[0].duration)
+            while reach[later] == "all" and run[-1] - 1 in with_findings - dated:
+                run.append(run[-1] - 1)
+            for sentence in run:
+                told.setdefault(sentence, said[0].duration)
         return told
 
     def durations(self, doc: Doc) -> list[DurationMention]:
