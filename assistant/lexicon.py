@@ -111,6 +111,26 @@ def str_list(value: object, where: str, path: Path) -> list[str]:
     return out
 
 
+def number_table(
+    value: object, where: str, path: Path, *, positive: bool = False
+) -> list[tuple[str, float]]:
+    """``{word: number}``, numbers spelt out ("پانچ": 5, "do sau": 200); ``positive``: every
+    number above zero."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {where} must be a mapping, got {type(value).__name__}")
+    kind = "a positive number" if positive else "a number"
+    out: list[tuple[str, float]] = []
+    for word, number in value.items():
+        if (
+            not isinstance(number, int | float)
+            or isinstance(number, bool)
+            or (positive and number <= 0)
+        ):
+            raise ConfigError(f"{path}: {where}.{word} must be {kind}, got {number!r}")
+        out.append((str(word), float(number)))
+    return out
+
+
 def phrase_table(
     value: object, where: str, path: Path, known: Iterable[str]
 ) -> dict[str, list[str]]:

@@ -725,6 +725,37 @@ def test_unknown_concept_id_in_a_lexicon_is_rejected(tmp_path: Path) -> None:
         Understanding(kb)
 
 
+@pytest.mark.parametrize(
+    ("lang", "file", "old", "new", "message"),
+    [
+        (
+            "ur",
+            "medications.yaml",
+            "dose_numbers: {ایک: 1,",
+            "dose_numbers: {ایک: 0,",
+            r"dose_numbers\.ایک must be a positive number, got 0",
+        ),
+        (
+            "ur",
+            "findings.yaml",
+            "numbers: {ایک: 1,",
+            "numbers: {ایک: one,",
+            r"durations\.numbers\.ایک must be a number, got 'one'",
+        ),
+    ],
+)
+def test_a_number_word_must_have_a_number(
+    tmp_path: Path, lang: str, file: str, old: str, new: str, message: str
+) -> None:
+    kb = _copy(tmp_path)
+    path = kb / lang / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        Understanding(kb)
+
+
 def test_a_phrase_wrapped_in_its_own_quote_marks_is_rejected(tmp_path: Path) -> None:
     kb = _copy(tmp_path)
     path = kb / "en" / "findings.yaml"

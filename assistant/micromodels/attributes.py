@@ -24,6 +24,7 @@ from assistant.lexicon import (
     as_number,
     check_mapping,
     entries_from_table,
+    number_table,
     overlaps,
     phrase_table,
     str_list,
@@ -116,15 +117,7 @@ class AttributeTables:
     def _add_durations(self, raw: object, path: Path) -> None:
         t = self
         d = check_mapping(raw, "durations", path, allowed=_DURATION_KEYS)
-        numbers = check_mapping(
-            d.get("numbers", {}), "durations.numbers", path, allowed=d.get("numbers", {})
-        )
-        for word, value in numbers.items():
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise ConfigError(
-                    f"{path}: durations.numbers.{word} must be a number, got {value!r}"
-                )
-            t.numbers.append((str(word), float(value)))
+        t.numbers += number_table(d.get("numbers", {}), "durations.numbers", path)
         for key, implied in (("units", 0.0), ("dual_units", 2.0)):
             for unit, phrases in phrase_table(
                 d.get(key, {}), f"durations.{key}", path, UNITS

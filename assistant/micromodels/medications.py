@@ -25,6 +25,7 @@ from assistant.lexicon import (
     entries_from_table,
     language_files,
     load_yaml,
+    number_table,
     phrase_table,
     str_list,
 )
@@ -124,15 +125,9 @@ class MedicationsModel:
                     if med not in self.vocab.medications:
                         raise ConfigError(f"{path}: bare_number_unit.{unit}: unknown {med!r}")
                     self._bare_unit[med] = unit
-            numbers = data.get("dose_numbers") or {}
-            for word, value in check_mapping(
-                numbers, "dose_numbers", path, allowed=numbers
-            ).items():
-                if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-                    raise ConfigError(
-                        f"{path}: dose_numbers.{word} must be a positive number, got {value!r}"
-                    )
-                self._numbers.append((str(word), float(value)))
+            self._numbers += number_table(
+                data.get("dose_numbers") or {}, "dose_numbers", path, positive=True
+            )
         self.version = f"lexicon-{sha256_of(paths)[:12]}"
         self._ready = False
 
