@@ -244,6 +244,9 @@ DRUG_ALIASES: dict[str, str] = {
     "voltaren": "diclofenac",
     "flagyl": "metronidazole",
     "sodium valproate": "valproate",
+    "psyllium": "ispaghula husk",
+    "psyllium husk": "ispaghula husk",
+    "beclometasone inhaler": "beclometasone",
     # The medications model records iron by its class, the gold files by name or as "iron".
     "iron supplement": "iron",
     "ferrous sulfate": "iron",

@@ -329,6 +329,11 @@ def test_cramps_alone_are_belly_cramps(understanding: Understanding, text: str, 
         ("I fainted at my cousin's wedding", "fainting", "current"),
         # Stool hard as stone is constipation, not a rigid abdomen.
         ("پاخانہ پتھر کی طرح سخت ہو گیا ہے", "constipation", "current"),
+        # From the twenty-fourth: what someone died of; "my age" and "I want" are the speaker's
+        # own words after a father's illness; "this is about me" turns to the speaker.
+        ("My husband died of a heart attack at 52", "heart_attack", "history"),
+        ("توفي والدي بنوبة قلبية في الخمسين، وعمري الآن ٤٨", "heart_attack", "family"),
+        ("My nephew has fits, but this is about me: my fingers tingle", "seizure", "family"),
     ],
 )
 def test_family_and_past_history_are_not_current(
@@ -404,6 +409,9 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         ("بخار نیں ہے", {"fever": False}),
         # "حالياً" (now) ends a denial, but not inside "لا أشكو حالياً من".
         ("ولا أشكو حالياً من أي دوخة", {"dizziness": False}),
+        # "ما زالت" (she still) denies nothing.
+        ("استعادت وعيها لكنها ما زالت تشعر بالدوار", {"dizziness": True}),
+        ("sab ko pehchanti hain, koi ulti seedhi baat nahi", {"confusion": False}),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:
@@ -554,6 +562,8 @@ def test_nausea_without_vomiting_is_not_a_kidney_stone(understanding: Understand
         ("حامل في الشهر الرابع وعندي نزيف", "ar", True),
         ("میں حاملہ ہوں اور خون آ رہا ہے", "ur", True),
         ("main pregnant hoon, bleeding nahi hui", "ur", False),
+        # A relative who is the patient: the rule that raised the flag names the bleeding.
+        ("My sister is heavily pregnant and all of a sudden there's some bleeding", "en", True),
     ],
 )
 def test_bleeding_in_pregnancy_is_vaginal_bleeding(
@@ -861,6 +871,16 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("من مبارح عم إستفرغ ومش قادر آكل شي", "ar", "loss_of_appetite", True),
         ("Bukhr 101 hai aur sar drd, jism bhi toota hua hai", "ur", "body_aches", True),
         ("sir gla khrab hai aur naak beh rahi hai", "ur", "sore_throat", True),
+        # From the twenty-fourth.
+        ("Hot and crying, won't take his bottle", "en", "loss_of_appetite", True),
+        ("Short of breath. Ankles very swollen.", "en", "swelling_of_legs", True),
+        ("رجليي بينفخوا شوي آخر النهار", "ar", "swelling_of_legs", True),
+        ("فجأة قلبي صار يدق بقوة", "ar", "palpitations", True),
+        ("من حر الشمس حسيت إني بطيح", "ar", "dizziness", True),
+        ("سر میں درد ہے اور روشنی چبھ رہی ہے", "ur", "photophobia", True),
+        ("5 din se loose moshun lage hue hain", "ur", "diarrhoea", True),
+        ("Main umeed se hun, shukar hai koi khoon nahi aa raha", "ur", "diabetes", False),
+        ("پسلیوں میں درد ہوتا ہے، ہاتھ لگاؤ تو دکھتا ہے", "ur", "arm_pain", False),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -120,6 +120,9 @@ def test_language_id_uses_the_session_language_only_when_unsure(
         ("Concor 5 صبح ایک گولی لیتی ہوں", "bisoprolol", "5 mg", "in the morning"),
         ("درد ہو تو بروفین ۴۰۰ کھا لیتا ہوں", "ibuprofen", "400 mg", "as needed"),
         ("تاخذ بروفين من تحتاجه", "ibuprofen", None, "as needed"),
+        # From the twenty-fourth: a medicine taken now after a procedure a year ago.
+        ("سويت قسطرة قبل سنة وآخذ بلافكس ٧٥ مرة باليوم", "clopidogrel", "75 mg", "once daily"),
+        ("ضرورت پڑے تو پیناڈول 500 لے لیتا ہوں", "paracetamol", "500 mg", "as needed"),
     ],
 )
 def test_medications(
@@ -269,6 +272,8 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("sulfa wali dawai se mujhe chehre pe sojan aati hai", "sulfa drugs", "swelling"),
         ("Sulfa wali dawai se mera chehra soojh jaata hai", "sulfa drugs", "swelling"),
         ("Latex gloves se haathon pe daane nikal aate hain", "latex", "rash"),
+        # From the twenty-fourth.
+        ("burning when i pee, no back pain. allergic to trimethoprim", "trimethoprim", None),
     ],
 )
 def test_allergies(
@@ -922,6 +927,11 @@ def test_an_age_is_not_a_duration(understanding: Understanding, text: str, code:
             "month",
         ),
         ("أمي فجأة وجهها مال على جهة وحدة. صار لها ساعتين على هالحال", "facial_droop", 2, "hour"),
+        # From the twenty-fourth: "Started ...", "بدا من ..." date the sentence before; a
+        # quarter of an hour.
+        ("My face is drooping on one side. Started 30 minutes ago.", "facial_droop", 30, "minute"),
+        ("بطني يوجعني كثير وصار صلب. بدا من ۶ ساعات.", "abdominal_pain", 6, "hour"),
+        ("من شي ربع ساعة فجأة صار تمها مايل", "facial_droop", 15, "minute"),
         # "All this" reaches every sentence of findings before it; "۴۰ منٹ سے ہے" (it has
         # been 40 minutes) dates the sentence before.
         (

@@ -2160,6 +2160,35 @@ def test_dialect_wordings_of_an_emergency(
             "Keppra ki goliyan khatam ho gayi thin. Aaj subah phir fit aya, zabaan bhi kat gayi",
             "seizure",
         ),
+        # From the twenty-fourth.
+        ("ar", "أكلت مكسرات وهلق حاسس حلقي عم يتسكّر", "anaphylaxis"),
+        ("ar", "والله أحسن لو خلّصت من حياتي وارتاح", "suicide_risk"),
+        (
+            "ar",
+            "ابني حرارته مرتفعة وفي نقط حمر على بطنه، ضغطت عليها بكاسة وما راحوا",
+            "meningitis_signs",
+        ),
+        ("ur", "جھینگے کھانے کے بعد گلا اندر سے سوجا ہوا لگ رہا ہے", "anaphylaxis"),
+        (
+            "ur",
+            "Nana ki saans itni phooli hai ke poora jumla nahi bol pa rahe",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "Hont halke neele lag rahe hain aur saans phool rahi hai",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "Behen ke sar mein achanak aisa dard utha jaise bijli giri ho",
+            "thunderclap_headache",
+        ),
+        (
+            "ur",
+            "Ammi ke pait mein dard hai, hil bhi nahi saktin, zara sa hilne pe cheekh nikalti hai",
+            "acute_abdomen",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2529,6 +2558,31 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ur",
             "Nani ka munh achanak ek taraf latak gaya hai, daayan haath bhi uth nahi raha",
             "unconsciousness",
+        ),
+        # From the twenty-fourth: a rash that fades under the glass; a nephew's fits, the speaker
+        # writing about herself; self-harm at school, years ago; fits in school days; breathless
+        # on stairs, fine lying down; a haemorrhage after a first birth.
+        (
+            "en",
+            "Temp 38.5 and a red rash on her arms, I did the glass test and it fades",
+            "meningitis_signs",
+        ),
+        (
+            "en",
+            "My nephew has fits and takes epilim, but this is about me: my fingers tingle",
+            "seizure",
+        ),
+        ("ar", "جرحت حالي لما كنت بالمدرسة، هلق منيحة الحمدلله", "suicide_risk"),
+        ("ur", "سکول کے زمانے میں دورے پڑتے تھے، اب کبھی نہیں پڑا", "seizure"),
+        (
+            "ur",
+            "Seerhiyan charh ke saans phool jati hai, baithe ya lete hue bilkul theek rehti hoon",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "en",
+            "Pregnant again and feeling sick. I had a big haemorrhage after my first was born",
+            "heavy_bleeding",
         ),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.
