@@ -881,6 +881,13 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("5 din se loose moshun lage hue hain", "ur", "diarrhoea", True),
         ("Main umeed se hun, shukar hai koi khoon nahi aa raha", "ur", "diabetes", False),
         ("پسلیوں میں درد ہوتا ہے، ہاتھ لگاؤ تو دکھتا ہے", "ur", "arm_pain", False),
+        # From the twenty-fifth.
+        ("Out of breath and her ankles are very puffy", "en", "swelling_of_legs", True),
+        ("fever, and the lights in my room hurt my eyes", "en", "photophobia", True),
+        ("نومي بايظ بقاله شهر", "ar", "insomnia", True),
+        ("رشح وزوري ملتهب من يومين", "ar", "sore_throat", True),
+        ("کروٹ بدلوں تو کمرہ گول گول گھومنے لگتا ہے", "ur", "dizziness", True),
+        ("khane ke baad jalan hoti hai gale tak aur khatte dakaar", "ur", "heartburn", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -2189,6 +2189,12 @@ def test_dialect_wordings_of_an_emergency(
             "Ammi ke pait mein dard hai, hil bhi nahi saktin, zara sa hilne pe cheekh nikalti hai",
             "acute_abdomen",
         ),
+        # From the twenty-fifth.
+        (
+            "en",
+            "My sister grabbed her head at dinner, says it's the worst pain she's ever felt",
+            "thunderclap_headache",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2583,6 +2589,16 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "en",
             "Pregnant again and feeling sick. I had a big haemorrhage after my first was born",
             "heavy_bleeding",
+        ),
+        # From the twenty-fifth: sneezing fits; a grandfather's long dementia, "not new"; getting
+        # up with a jerk; a long thought of self-harm denied.
+        ("en", "Sneezing fits and a blocked nose every spring", "seizure"),
+        ("ar", "جدي عنده زهايمر من سنين، أحيانًا ما يعرفنا، وهذا مو جديد عليه", "confusion"),
+        ("ur", "جھٹکے سے اٹھوں تو آنکھوں کے سامنے اندھیرا آتا ہے", "seizure"),
+        (
+            "ur",
+            "خود کو نقصان پہنچانے یا مرنے کا کوئی خیال نہیں آتا، بس پریشانی ہے",
+            "suicide_risk",
         ),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.
