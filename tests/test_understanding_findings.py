@@ -564,6 +564,7 @@ def test_nausea_without_vomiting_is_not_a_kidney_stone(understanding: Understand
         ("main pregnant hoon, bleeding nahi hui", "ur", False),
         # A relative who is the patient: the rule that raised the flag names the bleeding.
         ("My sister is heavily pregnant and all of a sudden there's some bleeding", "en", True),
+        ("بہن حاملہ ہے، اچانک خون آنے لگا ہے", "ur", True),
     ],
 )
 def test_bleeding_in_pregnancy_is_vaginal_bleeding(

@@ -641,6 +641,27 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    # A relative's bleeding in her pregnancy, happening now: the rule names it vaginal bleeding.
+    "pregnancy_bleeding_named": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "My sister is pregnant and all of a sudden there's some bleeding",
+                "My sister is pregnant and there's no bleeding at all",
+                "My sister had some bleeding when she was pregnant years ago",
+            ),
+            "ar": (
+                "أختي حامل وفجأة صار عندها نزيف",
+                "أختي حامل وما عندها نزيف أبدا",
+                "أختي لما كانت حامل قبل سنتين كان عندها نزيف",
+            ),
+            "ur": (
+                "بہن حاملہ ہے، اچانک خون آنے لگا ہے",
+                "بہن حاملہ ہے اور کوئی خون نہیں آ رہا",
+                "میری بہن کو پچھلے حمل میں اچانک خون آنے لگا تھا",
+            ),
+        },
+    ),
     "pregnancy_pain_disabling": (
         "pregnancy_emergency",
         {
