@@ -641,27 +641,6 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
-    # A relative's bleeding in her pregnancy, happening now: the rule names it vaginal bleeding.
-    "pregnancy_bleeding_named": (
-        "pregnancy_emergency",
-        {
-            "en": (
-                "My sister is pregnant and all of a sudden there's some bleeding",
-                "My sister is pregnant and there's no bleeding at all",
-                "My sister had some bleeding when she was pregnant years ago",
-            ),
-            "ar": (
-                "أختي حامل وفجأة صار عندها نزيف",
-                "أختي حامل وما عندها نزيف أبدا",
-                "أختي لما كانت حامل قبل سنتين كان عندها نزيف",
-            ),
-            "ur": (
-                "بہن حاملہ ہے، اچانک خون آنے لگا ہے",
-                "بہن حاملہ ہے اور کوئی خون نہیں آ رہا",
-                "میری بہن کو پچھلے حمل میں اچانک خون آنے لگا تھا",
-            ),
-        },
-    ),
     "pregnancy_pain_disabling": (
         "pregnancy_emergency",
         {
@@ -1381,6 +1360,28 @@ def test_a_relatives_chronic_illness_stays_family_history_beside_an_acute_word(
             "anaphylaxis",
             "facial_swelling",
             "slurred_speech",
+        ),
+        # A relative's bleeding in her pregnancy, happening now, is vaginal bleeding.
+        (
+            "en",
+            "My sister is pregnant and all of a sudden there's some bleeding",
+            "pregnancy_emergency",
+            "vaginal_bleeding",
+            "bleeding",
+        ),
+        (
+            "ar",
+            "أختي حامل وفجأة صار عندها نزيف",
+            "pregnancy_emergency",
+            "vaginal_bleeding",
+            "bleeding",
+        ),
+        (
+            "ur",
+            "بہن حاملہ ہے، اچانک خون آنے لگا ہے",
+            "pregnancy_emergency",
+            "vaginal_bleeding",
+            "bleeding",
         ),
     ],
 )
@@ -2614,6 +2615,17 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         # From the twenty-fifth: sneezing fits; a grandfather's long dementia, "not new"; getting
         # up with a jerk; a long thought of self-harm denied.
         ("en", "Sneezing fits and a blocked nose every spring", "seizure"),
+        # A relative's pregnancy with the bleeding denied, or long ago.
+        ("en", "My sister is pregnant and there's no bleeding at all", "pregnancy_emergency"),
+        (
+            "en",
+            "My sister had some bleeding when she was pregnant years ago",
+            "pregnancy_emergency",
+        ),
+        ("ar", "أختي حامل وما عندها نزيف أبدا", "pregnancy_emergency"),
+        ("ar", "أختي لما كانت حامل قبل سنتين كان عندها نزيف", "pregnancy_emergency"),
+        ("ur", "بہن حاملہ ہے اور کوئی خون نہیں آ رہا", "pregnancy_emergency"),
+        ("ur", "میری بہن کو پچھلے حمل میں اچانک خون آنے لگا تھا", "pregnancy_emergency"),
         ("ar", "جدي عنده زهايمر من سنين، أحيانًا ما يعرفنا، وهذا مو جديد عليه", "confusion"),
         ("ur", "جھٹکے سے اٹھوں تو آنکھوں کے سامنے اندھیرا آتا ہے", "seizure"),
         (

@@ -123,7 +123,7 @@ class RedFlagRules:
             names = tuple(
                 (str(k), str(v))
                 for k, v in check_mapping(
-                    entry.get("names") or {}, f"{where}.names", path, allowed=all_
+                    entry.get("names") or {}, f"{where}.names", path, allowed=all_ + any_
                 ).items()
             )
             for _from, to in names:
