@@ -412,6 +412,25 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         # "ما زالت" (she still) denies nothing.
         ("استعادت وعيها لكنها ما زالت تشعر بالدوار", {"dizziness": True}),
         ("sab ko pehchanti hain, koi ulti seedhi baat nahi", {"confusion": False}),
+        # From the twenty-sixth: one phrase clears two findings.
+        (
+            "No weakness, face and speech are normal.",
+            {"weakness": False, "facial_droop": False, "slurred_speech": False},
+        ),
+        (
+            "Got stung today, just a red itchy lump, lips and breathing totally fine.",
+            {"itching": True, "facial_swelling": False, "shortness_of_breath": False},
+        ),
+        (
+            "منہ بالکل سیدھا ہے اور بات صاف کر رہا ہوں",
+            {"facial_droop": False, "slurred_speech": False},
+        ),
+        (
+            "munh bilkul seedha hai aur bol bhi saaf raha hoon",
+            {"facial_droop": False, "slurred_speech": False},
+        ),
+        ("پیٹ وچ اینا شدید درد اے کہ ہل وی نئیں سکدا", {"abdominal_pain": True}),
+        ("والنزيف عادي مش زيادة", {"heavy_periods": False}),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:
@@ -889,6 +908,19 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("رشح وزوري ملتهب من يومين", "ar", "sore_throat", True),
         ("کروٹ بدلوں تو کمرہ گول گول گھومنے لگتا ہے", "ur", "dizziness", True),
         ("khane ke baad jalan hoti hai gale tak aur khatte dakaar", "ur", "heartburn", True),
+        # From the twenty-sixth.
+        ("Cough bringing up green phlegm for 10 days", "en", "vomiting", False),
+        ("He won't feed and he's very grizzly", "en", "loss_of_appetite", True),
+        ("رقبتها بقت ناشفة والنور بيضايقها", "ar", "stiff_neck", True),
+        ("وحاسس حالي سخنان شوي", "ar", "fever", True),
+        ("مش قادرة أبلع كويس", "ar", "difficulty_swallowing", True),
+        ("جدي رجوله الثنتين منتفخة من أسبوع", "ar", "swelling_of_legs", True),
+        ("صبح تکیے پر کان سے نکلا پیلا پانی لگا تھا", "ur", "ear_discharge", True),
+        ("دل بلاوجہ تیز دھڑکتا ہے", "ur", "palpitations", True),
+        ("light on ho to aankhen bardasht nahi kartin", "ur", "photophobia", True),
+        ("ungliyon ke jodon mein 1 saal se dard hai", "ur", "joint_pain", True),
+        ("Pulmicort بختين الصبح والمسا", "ar", "budesonide", True),
+        ("methyldopa 250 mg دن میں تین بار لیتی ہوں", "ur", "methyldopa", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -274,6 +274,12 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("Latex gloves se haathon pe daane nikal aate hain", "latex", "rash"),
         # From the twenty-fourth.
         ("burning when i pee, no back pain. allergic to trimethoprim", "trimethoprim", None),
+        # From the twenty-sixth.
+        ("I'm allergic to erythromycin, it makes me vomit.", "erythromycin", "vomiting"),
+        ("بروفین سے میرا چہرہ سوج جاتا ہے۔", "ibuprofen", "swelling"),
+        ("amoxicillin سے ان کو پورے جسم پر پتی اچھلتی ہے۔", "amoxicillin", "hives"),
+        ("sulfa والی دوا سے خارش ہوتی ہے۔", "sulfa drugs", "itching"),
+        ("عندي allergy من فستق العبيد من زمان", "peanuts", None),
     ],
 )
 def test_allergies(

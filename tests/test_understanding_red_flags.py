@@ -2217,6 +2217,31 @@ def test_dialect_wordings_of_an_emergency(
             "My sister grabbed her head at dinner, says it's the worst pain she's ever felt",
             "thunderclap_headache",
         ),
+        # From the twenty-sixth.
+        (
+            "ar",
+            "ماما فجأة بقت مش عارفة تتكلم كويس، الكلام طالع مدغدغ، وبوقها مايل ناحية اليمين",
+            "stroke_signs",
+        ),
+        ("ar", "ودراعها الشمال تقيل مش قادرة ترفعه، حصل فجأة من نص ساعة", "stroke_signs"),
+        ("ar", "أكلت كاتو من ربع ساعة، وهلأ حاسة زلعومي عم يضيق", "anaphylaxis"),
+        (
+            "ar",
+            "بالغلط خدت قرص أسبرين ونسيت إن عندي حساسية منه، ودلوقتي شفايفي وعينيا وارمين",
+            "anaphylaxis",
+        ),
+        ("ar", "خالي عمره ٧٠ سنة، من البارحة خروجه أسود ولزگ", "gi_bleeding"),
+        (
+            "ur",
+            "raat 2 baje se sene mein drd hai, 9/10 hai, jabre tak jata hai",
+            "cardiac_chest_pain",
+        ),
+        ("ur", "aaj keh raha tha zindgi ka koi faida nahi", "suicide_risk"),
+        (
+            "ur",
+            "usne neend ki goliya jama kr rakhi hain sab ek saath khane ke liye",
+            "suicide_risk",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2632,6 +2657,25 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ur",
             "خود کو نقصان پہنچانے یا مرنے کا کوئی خیال نہیں آتا، بس پریشانی ہے",
             "suicide_risk",
+        ),
+        # From the twenty-sixth: a faint as a teenager; a long thought denied; weakness after
+        # a faint is a faint's.
+        ("en", "I fainted once at a blood test when I was 16, can I lie down for it?", "fainting"),
+        (
+            "ur",
+            "khudkushi ya apne aap ko nuqsan ka koi khayal nahi, bas energy nahi hai",
+            "suicide_risk",
+        ),
+        (
+            "ur",
+            "میری بیوی اچانک بے ہوش ہو کر گر گئی۔ اب ہوش میں ہے لیکن بہت کمزوری ہے۔",
+            "stroke_signs",
+        ),
+        (
+            "ur",
+            "aaj subah namaz ke baad ammi achanak gir gayin aur kuch der hosh nahi tha. ab hosh "
+            "mein hain lekin bohat kamzori hai.",
+            "stroke_signs",
         ),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.

@@ -82,6 +82,9 @@ class AllergiesModel:
         return Result(result, timer.finish(confidence=confidence))
 
     def extract(self, doc: Doc, context: ContextMap) -> AllergyList:
+        # An allergy told as long-standing ("عندي حساسية من الفستق من زمان", "allergic to
+        # penicillin since childhood") is the patient's allergy still.
+        context = context.without("HISTORICAL")
         cues = self.cues.find(doc)
         context = _allergy_opens_a_clause(
             doc, context, [c for c in cues if c.payload == "triggers"]

@@ -24,6 +24,7 @@ from assistant.lexicon import (
     entries_from_table,
     language_files,
     load_yaml,
+    longest_non_overlapping,
     overlaps,
     phrase_table,
     str_list,
@@ -152,7 +153,15 @@ class FindingsModel:
         A composed mention ("throat is not swelling") keeps its head and site spans apart,
         so a trigger between them still applies to the head.
         """
-        normal = self.normal.find(doc)
+        # One "normal" phrase may clear two findings ("face and speech are normal"): every
+        # label of the chosen spans is kept.
+        said_normal = self.normal.find_all(doc)
+        chosen = {(m.start, m.end) for m in longest_non_overlapping(said_normal)}
+        normal = list(
+            {
+                (m.start, m.end, m.payload): m for m in said_normal if (m.start, m.end) in chosen
+            }.values()
+        )
         other = self.other_senses.find(doc)
         explicit = [
             m
