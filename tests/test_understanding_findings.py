@@ -921,6 +921,16 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("ungliyon ke jodon mein 1 saal se dard hai", "ur", "joint_pain", True),
         ("Pulmicort بختين الصبح والمسا", "ar", "budesonide", True),
         ("methyldopa 250 mg دن میں تین بار لیتی ہوں", "ur", "methyldopa", True),
+        # From the twenty-seventh.
+        ("her words suddenly came out all slurred", "en", "slurred_speech", True),
+        ("I sometimes feel a skipped beat lying in bed at night", "en", "palpitations", True),
+        ("Forgetting words mid-sentence and leaving the hob on", "en", "memory_loss", True),
+        ("قرصتني نحلة وشفايفي ووجهي انتفخوا", "ar", "facial_swelling", True),
+        ("من امس عندي إسهال ومعدتي تلوّيني", "ar", "abdominal_pain", True),
+        ("كل ما آكل أكلة تقيلة بحس بحرقة طالعة من معدتي لزلعومي", "ar", "sore_throat", False),
+        ("ابا جی کی بانہہ تے ٹانگ بالکل ڈھیلی پڑ گئی اے", "ur", "weakness", True),
+        ("thori der mein hont aur aankhein soojh gayi hain", "ur", "facial_swelling", True),
+        ("Glucofage 850 subah shaam", "ur", "metformin", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -280,6 +280,7 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("amoxicillin سے ان کو پورے جسم پر پتی اچھلتی ہے۔", "amoxicillin", "hives"),
         ("sulfa والی دوا سے خارش ہوتی ہے۔", "sulfa drugs", "itching"),
         ("عندي allergy من فستق العبيد من زمان", "peanuts", None),
+        ("I'm allergic to ibuprofen, it makes me wheezy.", "ibuprofen", "wheezing"),
     ],
 )
 def test_allergies(

@@ -2242,6 +2242,47 @@ def test_dialect_wordings_of_an_emergency(
             "usne neend ki goliya jama kr rakhi hain sab ek saath khane ke liye",
             "suicide_risk",
         ),
+        # From the twenty-seventh.
+        (
+            "en",
+            "My father has been sitting up all night because he can't breathe if he lies back, "
+            "now he is breathless even sitting still",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "en",
+            "Sister typing for Grace. She screamed and grabbed her head while we were watching "
+            "telly, says it's the worst pain she's ever had, came on all at once.",
+            "thunderclap_headache",
+        ),
+        (
+            "en",
+            "My grandad's stomach has gone hard as a board. He had part of his bowel removed "
+            "years ago.",
+            "acute_abdomen",
+        ),
+        (
+            "ar",
+            "مراتي بتقول دماغها كأنها انفجرت فجأة، وجع عمرها ما حست بيه",
+            "thunderclap_headache",
+        ),
+        ("ar", "لقيتها بالحمام تجرح يدها بموس وقالت لي ما تبي تعيش", "suicide_risk"),
+        ("ur", "میرے شوہر کو آج آفس میں fit پڑا، ہاتھ پاؤں جھٹکنے لگے", "seizure"),
+        (
+            "ur",
+            "Ammi ke pait mein daayen taraf neeche bohot tez dard hai, na chal sakti hain",
+            "acute_abdomen",
+        ),
+        (
+            "ur",
+            "biryani khai, baad mein pata chala usme jheenga tha. Ab zabaan moti hoti ja rahi hai",
+            "anaphylaxis",
+        ),
+        (
+            "ur",
+            "Meri behen ki delivery ki date agle mahine hai. Aaj achanak khoon bhi aa raha hai",
+            "pregnancy_emergency",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2676,6 +2717,24 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "aaj subah namaz ke baad ammi achanak gir gayin aur kuch der hosh nahi tha. ab hosh "
             "mein hain lekin bohat kamzori hai.",
             "stroke_signs",
+        ),
+        # From the twenty-seventh: a grandmother's confusion before "this message is about
+        # me"; what an allergen always does; a year named.
+        (
+            "en",
+            "Gran has dementia and gets muddled, but this message is about me: dry tickly cough",
+            "confusion",
+        ),
+        (
+            "en",
+            "Knee's swollen after a hike. I'm allergic to aspirin and ibuprofen, they make me "
+            "wheezy. What can I take?",
+            "anaphylaxis",
+        ),
+        (
+            "ur",
+            "2019 mein ulcer ki wajah se khoon ki ulti hui thi, tab se Nexium 40 roz ek leta hun.",
+            "vomiting_blood",
         ),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.
