@@ -431,6 +431,10 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         ),
         ("پیٹ وچ اینا شدید درد اے کہ ہل وی نئیں سکدا", {"abdominal_pain": True}),
         ("والنزيف عادي مش زيادة", {"heavy_periods": False}),
+        (
+            "التحليل خالي من السكر، والبول خالي من الدم",
+            {"diabetes": False, "blood_in_urine": False},
+        ),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:

@@ -2267,6 +2267,9 @@ def test_dialect_wordings_of_an_emergency(
             "thunderclap_headache",
         ),
         ("ar", "لقيتها بالحمام تجرح يدها بموس وقالت لي ما تبي تعيش", "suicide_risk"),
+        # "خالي" is "my uncle" as well as "free (of)": "خالي من البارحة" is the uncle since
+        # yesterday, not "free since yesterday".
+        ("ar", "خالي من البارحة خروجه أسود ولزگ وريحته قوية", "gi_bleeding"),
         ("ur", "میرے شوہر کو آج آفس میں fit پڑا، ہاتھ پاؤں جھٹکنے لگے", "seizure"),
         (
             "ur",
