@@ -435,6 +435,12 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
             "التحليل خالي من السكر، والبول خالي من الدم",
             {"diabetes": False, "blood_in_urine": False},
         ),
+        ("سانس نہیں پھولتا اور کھانسی ہے", {"shortness_of_breath": False, "cough": True}),
+        # "not making sense" is confusion; its "not" denies nothing after it.
+        (
+            "he is not making sense and called me by his sister's name",
+            {"confusion": True},
+        ),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:
@@ -935,6 +941,16 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("ابا جی کی بانہہ تے ٹانگ بالکل ڈھیلی پڑ گئی اے", "ur", "weakness", True),
         ("thori der mein hont aur aankhein soojh gayi hain", "ur", "facial_swelling", True),
         ("Glucofage 850 subah shaam", "ur", "metformin", True),
+        # From the twenty-eighth.
+        ("his lips have gone a bit blue", "en", "blue_lips", True),
+        ("a tightness across my chest since lunch", "en", "chest_pain", True),
+        ("ماما رجولها منفوخة من أسبوع", "ar", "swelling_of_legs", True),
+        ("ماما رجولها منفوخة من أسبوع", "ar", "facial_swelling", False),
+        ("صدري بيزيّق بالليل", "ar", "wheezing", True),
+        ("پنڈلیاں سوجی ہوئی ہیں", "ur", "swelling_of_legs", True),
+        ("ابو جی کو نوالہ نگلنے میں دقت ہے", "ur", "difficulty_swallowing", True),
+        ("neeche wali daadh mein dard hai", "ur", "toothache", True),
+        ("karwat lun to sir ghoomta hai", "ur", "dizziness", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -2286,6 +2286,21 @@ def test_dialect_wordings_of_an_emergency(
             "Meri behen ki delivery ki date agle mahine hai. Aaj achanak khoon bhi aa raha hai",
             "pregnancy_emergency",
         ),
+        # From the twenty-eighth.
+        (
+            "en",
+            "My son keeps saying we would all be better off if he was dead",
+            "suicide_risk",
+        ),
+        (
+            "en",
+            "Dad called me by his sister's name and can't tell me what day it is",
+            "confusion",
+        ),
+        ("ar", "أبوي ما يقدر ينسدح على ظهره، ننومه على ثلاث مخدات", "severe_breathing_difficulty"),
+        ("ar", "عمتي حتى وهي قاعدة تلهث", "severe_breathing_difficulty"),
+        ("ar", "خالتي تعبانة وما تقدر تكمل كلمتين من النفس", "severe_breathing_difficulty"),
+        ("ar", "زوجي صحى ونصف وجهه الأيسر متدل", "stroke_signs"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2739,6 +2754,20 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "2019 mein ulcer ki wajah se khoon ki ulti hui thi, tab se Nexium 40 roz ek leta hun.",
             "vomiting_blood",
         ),
+        # From the twenty-eighth: a fit at a told age, a fit "that is, N years ago", a faint
+        # "and since then nothing", breath that does not come short, a relative fine now.
+        (
+            "en",
+            "My daughter had a febrile convulsion when she was 2. Today just a runny nose",
+            "seizure",
+        ),
+        (
+            "ar",
+            "آخر نوبة صرع جاتني وأنا صغير، يعني قبل ١٥ سنة. اليوم عندي زكام",
+            "seizure",
+        ),
+        ("ar", "أغمى علي مرة في الحر وأنا صايم، ومن ساعتها مفيش. اليوم عندي حكة", "fainting"),
+        ("ur", "بچی کو کھانسی ہے، سانس نہیں پھولتا", "severe_breathing_difficulty"),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.
         (
