@@ -436,6 +436,14 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
             {"diabetes": False, "blood_in_urine": False},
         ),
         ("سانس نہیں پھولتا اور کھانسی ہے", {"shortness_of_breath": False, "cough": True}),
+        # A bleed that "won't stop" in Roman Urdu typing is a bleed, not a denied one.
+        ("ungli se khoon ruk hi nai rha", {"bleeding": True}),
+        ("گردن بالکل نہیں مڑ رہی اور تیز بخار ہے", {"stiff_neck": True, "fever": True}),
+        # Appetite that "has ended" is lost; a pain that has ended is gone.
+        (
+            "پیٹ کا درد ختم ہو گیا ہے، بھوک بالکل ختم ہو گئی ہے",
+            {"abdominal_pain": False, "loss_of_appetite": True},
+        ),
         # "not making sense" is confusion; its "not" denies nothing after it.
         (
             "he is not making sense and called me by his sister's name",
@@ -951,6 +959,18 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("ابو جی کو نوالہ نگلنے میں دقت ہے", "ur", "difficulty_swallowing", True),
         ("neeche wali daadh mein dard hai", "ur", "toothache", True),
         ("karwat lun to sir ghoomta hai", "ur", "dizziness", True),
+        # From the twenty-ninth.
+        ("my wife is expecting our first baby in May", "en", "pregnancy", True),
+        ("since Friday my words are all mushed", "en", "slurred_speech", True),
+        ("بنتي وزنها عم ينزل من شهرين", "ar", "weight_loss", True),
+        ("لساني تقل فجأة", "ar", "slurred_speech", True),
+        ("أشوف دم على المناديل بعد الحمام", "ar", "blood_in_stool", True),
+        ("گھٹنے پر خراش ہے، خون رستا ہے", "ur", "bleeding", True),
+        ("ایک ہفتے سے بھوک بالکل ختم ہے", "ur", "loss_of_appetite", True),
+        ("raat ko ungliyan sun rehti hain", "ur", "numbness", True),
+        ("do manzil chadhun to saans phoolta hai", "ur", "shortness_of_breath", True),
+        # "the thought comes again and again" is not frequent urination.
+        ("مرنے کا خیال بار بار آتا ہے", "ur", "frequent_urination", False),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

@@ -2301,6 +2301,18 @@ def test_dialect_wordings_of_an_emergency(
         ("ar", "عمتي حتى وهي قاعدة تلهث", "severe_breathing_difficulty"),
         ("ar", "خالتي تعبانة وما تقدر تكمل كلمتين من النفس", "severe_breathing_difficulty"),
         ("ar", "زوجي صحى ونصف وجهه الأيسر متدل", "stroke_signs"),
+        # From the twenty-ninth.
+        (
+            "en",
+            "Grandad says lying back makes him feel like he's drowning",
+            "severe_breathing_difficulty",
+        ),
+        ("en", "She can only get out a couple of words at a time", "severe_breathing_difficulty"),
+        ("ur", "رات کو اپنی کلائی کاٹنے کا خیال آتا ہے", "suicide_risk"),
+        ("ur", "Ammi lait kar saans bilkul nahi le pa rahin", "severe_breathing_difficulty"),
+        ("ur", "Abbu ko baithay hue bhi saans phool rahi hai", "severe_breathing_difficulty"),
+        ("ur", "ungli kat gayi, khoon ruk hi nai rha", "heavy_bleeding"),
+        ("ur", "naak se khoon ruk nai rha aadhe ghante se", "heavy_bleeding"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2768,6 +2780,13 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ),
         ("ar", "أغمى علي مرة في الحر وأنا صايم، ومن ساعتها مفيش. اليوم عندي حكة", "fainting"),
         ("ur", "بچی کو کھانسی ہے، سانس نہیں پھولتا", "severe_breathing_difficulty"),
+        # From the twenty-ninth: a life one is "fed up with, sure" beside a denial of doing
+        # anything to oneself.
+        (
+            "ur",
+            "کام سے تنگ ہوں، زندگی سے تنگ ضرور ہوں لیکن خود کو کچھ کرنے کا کبھی نہیں سوچا",
+            "suicide_risk",
+        ),
         # From the twenty-second: a mosquito bite swollen where it bit, the face and breath
         # denied.
         (
