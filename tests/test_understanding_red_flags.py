@@ -2780,6 +2780,10 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ),
         ("ar", "أغمى علي مرة في الحر وأنا صايم، ومن ساعتها مفيش. اليوم عندي حكة", "fainting"),
         ("ur", "بچی کو کھانسی ہے، سانس نہیں پھولتا", "severe_breathing_difficulty"),
+        # From the twenty-ninth: short Urdu denials that came close to the short emergency
+        # "سانس نہیں آ رہا، بات نہیں ہو رہی" by resemblance.
+        ("ur", "ٹخنے سوجے رہتے ہیں۔ سانس میں کوئی مسئلہ نہیں۔", "severe_breathing_difficulty"),
+        ("ur", "چھینکیں آ رہی ہیں۔ بخار ابھی تک نہیں ہوا۔", "severe_breathing_difficulty"),
         # From the twenty-ninth: a life one is "fed up with, sure" beside a denial of doing
         # anything to oneself.
         (
