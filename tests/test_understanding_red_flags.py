@@ -2313,6 +2313,25 @@ def test_dialect_wordings_of_an_emergency(
         ("ur", "Abbu ko baithay hue bhi saans phool rahi hai", "severe_breathing_difficulty"),
         ("ur", "ungli kat gayi, khoon ruk hi nai rha", "heavy_bleeding"),
         ("ur", "naak se khoon ruk nai rha aadhe ghante se", "heavy_bleeding"),
+        # From the thirtieth.
+        (
+            "en",
+            "My brother texted me last night that he doesn't see the point of being here",
+            "suicide_risk",
+        ),
+        ("en", "Mum won't let anyone near her tummy and can't move at all", "acute_abdomen"),
+        (
+            "ar",
+            "جدي ما يقدر يتمدد على ظهره ويقعد طول الليل عشان يتنفس",
+            "severe_breathing_difficulty",
+        ),
+        ("ar", "صرت أفكر إن أهلي بيرتاحوا لو اختفيت", "suicide_risk"),
+        ("ar", "خالي فجأة بقه مسحوب لتحت من ناحية واحدة", "stroke_signs"),
+        (
+            "ur",
+            "Chachu ka pait takhte ki tarah sakht hai aur dard se ro rahe hain",
+            "acute_abdomen",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
