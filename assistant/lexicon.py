@@ -33,6 +33,9 @@ GAP = "..."
 MAX_GAP_WORDS = 3
 # Sentence boundaries: a scope or a phrase never crosses them.
 BOUNDARIES = frozenset({".", "!", "?", ";", "\n", "۔", "؟", "؛"})
+# Urdu's "also"/"only" particles may stand between any two words of a phrase: "bolne mein
+# bhi koi farq nahi" is "bolne mein koi farq nahi", "سر میں بھی درد" is "سر میں درد".
+PARTICLES = frozenset({"bhi", "bhee", "bhe", "hi", "بهي"})
 # A backward scope ("..., my mother") also stops at a clause comma: what came before the
 # comma was said of someone else only if a trigger in its own clause says so.
 CLAUSE_BREAKS = frozenset({",", "،"})
@@ -377,8 +380,10 @@ class PhraseMatcher(Generic[P]):
         pos: int,
         tokens: Sequence[Token],
         variants: Sequence[list[tuple[str, float]]],
+        inner: bool = True,
     ) -> tuple[int, float] | None:
-        """End index and confidence of ``parts`` matched from token ``pos``, or None."""
+        """End index and confidence of ``parts`` matched from token ``pos``, or None; a
+        particle is passed over inside a phrase (``inner``), never before its first word."""
         if not parts:
             return pos, 1.0
         part = parts[0]
@@ -402,6 +407,8 @@ class PhraseMatcher(Generic[P]):
             return None
         conf = self._fits(part, variants[pos])
         if conf <= 0.0:
+            if inner and tokens[pos].text in PARTICLES:
+                return self._match_from(parts, pos + 1, tokens, variants)
             return None
         rest = self._match_from(parts[1:], pos + 1, tokens, variants)
         if rest is None:
@@ -423,7 +430,7 @@ class PhraseMatcher(Generic[P]):
                 if id(parts) in seen:
                     continue
                 seen.add(id(parts))
-                hit = self._match_from(parts, pos, tokens, variants)
+                hit = self._match_from(parts, pos, tokens, variants, inner=False)
                 if hit is not None:
                     found.append(Match(payload, pos, hit[0], hit[1], phrase))
         return found

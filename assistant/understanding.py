@@ -10,9 +10,9 @@ escalates the utterance.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from assistant.concepts import Allergy, Analysis, Finding, Medication, RedFlag, TriageDecision
 from assistant.embeddings import Embedder
@@ -156,6 +156,43 @@ def _relative_is_patient(context: ContextMap, patients: Sequence[Finding]) -> bo
     return any(p.present and p.context == "current" for p in patients)
 
 
+# Conditions a person lives with, not events: said of the relative the speaker brought
+# ("ammi sugar ki mareez hain", "عندها سكر وضغط"), they are that patient's conditions now.
+LASTING_CONDITIONS: Final = frozenset(
+    {
+        "diabetes",
+        "hypertension",
+        "low_blood_pressure",
+        "asthma",
+        "copd",
+        "heart_disease",
+        "heart_failure",
+        "kidney_disease",
+        "thyroid_disease",
+        "high_cholesterol",
+        "epilepsy",
+        "arthritis",
+        "anaemia",
+        "liver_disease",
+        "obesity",
+        "depression",
+        "migraine",
+        "hay_fever",
+    }
+)
+
+
+def _as_the_patients(f: Finding) -> Finding:
+    """A finding said of the relative who is the patient, as the patient's: a lasting
+    condition they have, or something they do not have now ("ما فيها حرارة"). An event ("my
+    dad had a stroke at 60") may be another relative's and stays family history."""
+    if f.context != "family" or f.told_as_past:
+        return f
+    if f.present and f.code not in LASTING_CONDITIONS:
+        return f
+    return replace(f, context="current")
+
+
 def _without_allergens(
     medications: list[Medication], allergies: Sequence[Allergy]
 ) -> list[Medication]:
@@ -255,7 +292,14 @@ class Understanding:
         # The relative is then the patient the speaker brought: the medicines and allergies
         # said of them are the patient's ("abbu ... insulin 20 units raat ko", "beti ko
         # moongphali se allergy hai ... hont soj gaye hain").
-        patient_ctx = ctx.without("FAMILY") if _relative_is_patient(ctx, patients) else ctx
+        relative_is_patient = _relative_is_patient(ctx, patients)
+        patient_ctx = ctx.without("FAMILY") if relative_is_patient else ctx
+        # Only a relative whose illness now was told as theirs is certainly the patient.
+        told: list[Finding] = findings or []
+        relative_taken_ill = any(
+            was.context == "family" and now.context == "current"
+            for was, now in zip(told, patients, strict=False)
+        )
         meds = self._call(
             f.medications,
             traces,
@@ -290,6 +334,8 @@ class Understanding:
             flags = list(resembles.value)
         if findings and flags:
             findings = f.red_flags.named(findings, flags)
+        if findings and relative_is_patient and relative_taken_ill:
+            findings = [_as_the_patients(x) for x in findings]
         blind = context is None or findings is None
         if blind and SCREENING_ERROR not in flags:
             # Without context or findings the screen could not see everything: fail closed.

@@ -1002,3 +1002,163 @@ def test_a_pregnancy_confirmed_last_week_is_a_pregnancy_now(understanding: Under
     text = "پچھلے ہفتے حمل کا ٹیسٹ مثبت آیا، آج صبح سے پیٹ میں درد ہے"
     found = {f.code: f.context for f in understanding.analyze(text, "ur")[0].findings}
     assert found.get("pregnancy") == "current"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        ("en", "my neck is stiff from the sofa, hurts when turning", "neck_pain"),
+        ("en", "Tummy is hard as a rock and the pain is unbearable", "abdominal_pain"),
+        ("ar", "رقبتي متخشبة وتعورني من يومين", "neck_pain"),
+        ("ur", "پیٹ پتھر کی طرح سخت ہو گیا ہے، درد ۱۰ میں سے ۱۰ ہے", "abdominal_pain"),
+    ],
+)
+def test_a_pain_word_without_a_site_takes_the_site_said_before_it(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    found = _current(understanding, text, lang)
+    assert _one(found, code).present
+    assert "pain" not in [f.code for f in found]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "absent"),
+    [
+        # A site said after the pain, in a denial of something else, is not the pain's.
+        ("ar", "ركبتي تؤلمني، شدة الألم ٤ من ١٠، ولا يوجد تورم في الساق", "leg_pain"),
+        # A site inside a pain already named is that pain's: no second pain.
+        ("en", "a pain under her right ribs that has her doubled over, 9/10", "chest_pain"),
+        # "sore throat ... glands feel swollen" is not a swollen throat.
+        ("en", "sore throat for 3 days, glands feel swollen", "throat_swelling"),
+    ],
+)
+def test_a_pain_word_does_not_reach_for_a_site_that_is_not_its_own(
+    understanding: Understanding, lang: str, text: str, absent: str
+) -> None:
+    assert absent not in [f.code for f in _current(understanding, text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        ("en", "loose motion 3 times and mild cramps, no blood", "blood_in_stool"),
+        ("en", "diarhea 4 times today, no blood in it, not vomiting", "blood_in_stool"),
+        ("en", "Constipated, only going every 4 or 5 days. No blood", "blood_in_stool"),
+        ("ar", "معي إسهال من مبارح، بس ما في دم", "blood_in_stool"),
+        ("ar", "احس حرقان وانا اتبول واروح الحمام كل شوي، ما فيه دم", "blood_in_urine"),
+        ("ur", "میں حاملہ ہوں، خون بالکل نہیں آیا", "vaginal_bleeding"),
+        ("ur", "pregnancy hai, koi khoon ya pet dard nahi", "vaginal_bleeding"),
+        ("en", "vomiting since morning, no blood", "vomiting_blood"),
+    ],
+)
+def test_no_blood_is_denied_where_it_would_come_from(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    assert _one(_current(understanding, text, lang), code).present is False
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Blood said to be there without a site is left to the phrases that name it: a guess
+        # must not raise an emergency ("وما رجع" is "and it did not come back").
+        ("ar", "ولدي نزل من خشمه دم الصبح، ضغطنا عليه خمس دقايق ووقف وما رجع"),
+        # A relative's transfusion is not the patient's bleeding.
+        ("ar", "أختي نقلوا لها دم بعد ولادتها، وأنا الحين حامل"),
+    ],
+)
+def test_blood_said_without_a_site_is_not_placed_by_guess(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert not analysis.red_flags
+    assert not [f for f in analysis.findings if f.present and "blood" in f.code]
+    assert not [f for f in analysis.findings if f.code == "vaginal_bleeding" and f.present]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        ("ar", "جدتي من أمس ما تعرفنا وتسأل وين هي. عندها سكر وضغط", "diabetes"),
+        ("ur", "ammi abhi behosh ho gayin, unhe sugar hai", "diabetes"),
+        ("ur", "امی ابھی بے ہوش ہو گئیں، انہیں شوگر ہے", "diabetes"),
+        ("en", "My mother suddenly can't lift her right hand. She is diabetic", "diabetes"),
+    ],
+)
+def test_the_lasting_conditions_of_the_relative_who_is_the_patient_are_theirs(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert _one(analysis.findings, code).context == "current"
+
+
+def test_another_relatives_past_event_stays_family_history(understanding: Understanding) -> None:
+    text = "my dad had a stroke at 60. my mum is confused since this morning, she has diabetes"
+    analysis, _ = understanding.analyze(text, "en")
+    assert "stroke" not in [f.code for f in analysis.findings if f.context == "current"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The speaker's own visit: the relatives' conditions are family history.
+        "متابعه للغده، اخذ ثايروكسين ٥٠ ميكرو كل صباح، وامي وخالاتي كلهم عندهم سكر فابي افحص",
+        "أبي أجدد وصفة الضغط: آخذ أملور ٥ الصبح. أبوي وأخواني كلهم عندهم سكر.",
+    ],
+)
+def test_relatives_conditions_stay_theirs_when_no_relative_is_ill_now(
+    understanding: Understanding, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, "ar")
+    assert "diabetes" not in [f.code for f in analysis.findings if f.context == "current"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        ("en", "my son 7 yrs has fever and cough", "fever"),
+        ("ar", "جدتي ٨٠ سنة عندها حرارة", "fever"),
+        ("ur", "میری بیٹی ۳ سال، بخار ہے", "fever"),
+    ],
+)
+def test_years_after_a_person_are_an_age(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    assert _one(_current(understanding, text, lang), code).duration is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ur", "munh tedha nahi hua, bolne mein bhi koi farq nahi", {"slurred_speech": False}),
+        ("ur", "سر میں بھی درد ہے", {"headache": True}),
+    ],
+)
+def test_an_urdu_particle_inside_a_phrase_is_passed_over(
+    understanding: Understanding, lang: str, text: str, expected: dict[str, bool]
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert {f.code: f.present for f in analysis.findings if f.code in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "My mum had meningitis when she was young so I worry. I have a cough"),
+        ("en", "I get tension headaches after long shifts"),
+        ("ar", "عم فكر آخد موعد بكرة"),
+        ("ur", "mujhe dar lagta hai ke kuch serious na ho, khansi hai"),
+        ("en", "had my flu jab in October, now a cough"),
+    ],
+)
+def test_a_worry_a_thought_or_a_jab_is_not_a_finding(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    codes = [f.code for f in _current(understanding, text, lang)]
+    assert "anxiety" not in codes and "common_cold" not in codes
+
+
+def test_the_urdu_ear_is_not_the_arabic_was(understanding: Understanding) -> None:
+    text = "قاعد ماسك صدره ويقول كأن أحد حاط بلكة فوقه، والوجع نازل لذراعه"
+    assert "ear_pain" not in [f.code for f in _current(understanding, text, "ar")]
+    assert _one(_current(understanding, "بیٹے کا کان رات سے درد کر رہا ہے", "ur"), "ear_pain")

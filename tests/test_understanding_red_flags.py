@@ -1418,7 +1418,11 @@ def test_a_thick_tongue_with_no_allergen_is_slurred_speech(
 def test_vomit_without_blood_stays_vomiting(understanding: Understanding) -> None:
     analysis, _ = understanding.analyze("2 baar ulti hui lekin us mein khoon nahi tha", "ur")
     assert analysis.red_flags == []
-    assert [(f.code, f.present) for f in analysis.findings] == [("vomiting", True)]
+    # The vomiting stays vomiting; the blood the patient denies is denied in the vomit.
+    assert [(f.code, f.present) for f in analysis.findings] == [
+        ("vomiting", True),
+        ("vomiting_blood", False),
+    ]
 
 
 def test_a_rule_may_only_name_its_own_findings_as_known_concepts(tmp_path: Path) -> None:
@@ -2331,6 +2335,18 @@ def test_dialect_wordings_of_an_emergency(
             "ur",
             "Chachu ka pait takhte ki tarah sakht hai aur dard se ro rahe hain",
             "acute_abdomen",
+        ),
+        # "never had pain like it" says how bad the pain is, with the head named before it.
+        (
+            "en",
+            "bang, like someone hit the back of my skull with a bat, never had pain like it",
+            "thunderclap_headache",
+        ),
+        # The site a pain reaches ("کندھے تک") is not where it is: the belly's pain in pregnancy.
+        (
+            "ur",
+            "بیوی حاملہ ہے، پیٹ میں ایک طرف بہت تیز درد ہے جو کندھے تک جا رہا ہے",
+            "pregnancy_emergency",
         ),
     ],
 )

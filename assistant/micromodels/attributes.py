@@ -58,6 +58,7 @@ _DURATION_KEYS = (
     "frequency_words",
     "age_before",
     "age_after",
+    "years_of_age_after",
     "relative",
     "refers_back",
     "refers_back_all",
@@ -91,6 +92,8 @@ class AttributeTables:
     frequency_words: set[str] = field(default_factory=set)
     age_before: set[str] = field(default_factory=set)
     age_after: list[tuple[str, str]] = field(default_factory=list)
+    # Words for a person after which a number of years is their age: "جدتي ٨٠ سنة".
+    years_of_age_after: set[str] = field(default_factory=set)
     refers_back: list[tuple[str, str]] = field(default_factory=list)
     relative: list[tuple[str, Duration]] = field(default_factory=list)
     scale: list[tuple[str, str]] = field(default_factory=list)
@@ -135,7 +138,7 @@ class AttributeTables:
         for key, reach in (("refers_back", "back"), ("refers_back_all", "all")):
             if d.get(key):
                 t.refers_back += [(p, reach) for p in str_list(d[key], f"durations.{key}", path)]
-        for key in ("fillers", "frequency_words", "age_before"):
+        for key in ("fillers", "frequency_words", "age_before", "years_of_age_after"):
             if key in d:
                 words = {normalize(w) for w in str_list(d[key], f"durations.{key}", path)}
                 getattr(t, key).update(words)
@@ -171,6 +174,7 @@ class AttributeParser:
         self.refers_back = PhraseMatcher(tables.refers_back, fuzzy=False)
         self._fillers = tables.fillers
         self._not_before = tables.frequency_words | tables.age_before
+        self._persons = tables.years_of_age_after
 
     def attach(
         self,
@@ -303,12 +307,22 @@ class AttributeParser:
                 continue  # "twice a day", "عمره سنتين": a rate or an age, not a duration
             if u.end in ages or u.start in ages:
                 continue  # "2 years old", "6 saal ka hai"
+            if unit == "year" and self._after_a_person(doc, start):
+                continue  # "جدتي ٨٠ سنة", "my son, 7 yrs": an age
             found.append(DurationMention(Duration(value, unit), start, u.end))
         taken = {i for d in found for i in range(d.start, d.end)}
         for r in self.relative.find(doc):
             if not taken & set(range(r.start, r.end)):
                 found.append(DurationMention(r.payload, r.start, r.end))
         return sorted(found, key=lambda d: d.start)
+
+    def _after_a_person(self, doc: Doc, start: int) -> bool:
+        """Whether the number at ``start`` follows a word for a person, a comma between or
+        not ("my son, 7 yrs")."""
+        before = start
+        while before > 0 and doc.tokens[before - 1].text in {",", "،"}:
+            before -= 1
+        return before > 0 and doc.tokens[before - 1].text in self._persons
 
     def severities(self, doc: Doc) -> list[tuple[int, Span]]:
         values: dict[int, tuple[float, int]] = {}

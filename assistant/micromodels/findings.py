@@ -10,12 +10,14 @@ own words as evidence, and attributes parsed nearby (``attributes.py``): duratio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Final, NamedTuple
 
 from assistant.concepts import Finding, FindingContext
 from assistant.lexicon import (
+    Concept,
     Doc,
     Match,
     PhraseMatcher,
@@ -46,6 +48,8 @@ _FILE_KEYS = (
 )
 COMPOSED_CONFIDENCE = 0.85
 MAX_SITE_DISTANCE = 4
+# A pain word with no site of its own reaches further for a site another finding named.
+MAX_NAMED_SITE_DISTANCE = 8
 # Words that join two body sites under one pain word: "pain in my chest and back".
 CONJUNCTIONS = frozenset({"and", "or", "و", "او", "اور", "aur", "ya", "يا"})
 # "If nothing changes I will end my life": thoughts of suicide are the finding however they
@@ -186,6 +190,8 @@ class FindingsModel:
             for m in normal
         ]
         taken = explicit + normal + other  # words a composed mention may not reuse
+        # A site inside a pain already named ("a pain under her right ribs") is that pain's.
+        pains = [m for m in explicit if m.payload in self._pain_concepts]
         sites = [s for s in all_sites if not _covered(s, taken)]
         for head in self.modifiers.find(doc):
             if _covered(head, taken):
@@ -198,9 +204,28 @@ class FindingsModel:
                     if s.payload in table
                     and doc.tokens[s.start].sentence == doc.tokens[head.start].sentence
                     and _word_gap(doc, head, s) <= MAX_SITE_DISTANCE
+                    and not _reached(doc, s)
                 ),
                 key=lambda s: _word_gap(doc, head, s),
             )
+            if not near and head.payload == "pain":
+                # "my neck is stiff since I slept wrongly, hurts to turn", "belly hard as a
+                # board and the pain is 10/10": a pain word with no site near it is the pain of
+                # the site said before it in the sentence, even one another finding's phrase
+                # already holds.
+                near = sorted(
+                    (
+                        s
+                        for s in all_sites
+                        if s.payload in table
+                        and s.end <= head.start
+                        and not _covered(s, other)
+                        and not _covered(s, pains)
+                        and doc.tokens[s.start].sentence == doc.tokens[head.start].sentence
+                        and _word_gap(doc, head, s) <= MAX_NAMED_SITE_DISTANCE
+                    ),
+                    key=lambda s: _word_gap(doc, head, s),
+                )[:1]
             near = _joined(doc, near)
             for site in near:
                 span = Span(min(head.start, site.start), max(head.end, site.end))
@@ -251,6 +276,7 @@ class FindingsModel:
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)
         results = _bleeding_in_pregnancy(results, self.vocab.concepts["vaginal_bleeding"].label)
+        results = _placed_blood(results, self.vocab.concepts)
         found = _dedupe(
             self.attributes.attach(doc, results, language, self._pain_concepts, context)
         )
@@ -263,6 +289,15 @@ def _denied_after(context: ContextMap, span: Span) -> bool:
         s.category == "NEGATED" and s.trigger_start >= span.end and s.start <= span.start
         for s in context.scopes
     )
+
+
+# "درد ... جو کندھے تک جا رہا ہے", "dard kandhe tak jata hai": the site the pain reaches.
+REACHES: Final = frozenset({"تك", "tak", "tk"})
+
+
+def _reached(doc: Doc, site: Match[str]) -> bool:
+    """Whether the site is where a pain spreads to, not where it is."""
+    return site.end < len(doc.tokens) and doc.tokens[site.end].text in REACHES
 
 
 def _joined(doc: Doc, near: list[Match[str]]) -> list[Match[str]]:
@@ -298,6 +333,48 @@ def _bleeding_in_pregnancy(
         else (f, span)
         for f, span in results
     ]
+
+
+# Where blood with no site of its own comes from, by what else the patient has: "loose
+# motions 3 times, no blood", "پیٹ میں مروڑ، دست، خون نہیں", "pregnant, koi khoon nahi".
+BLOOD_OF: Final = {
+    "pregnancy": "vaginal_bleeding",
+    "diarrhoea": "blood_in_stool",
+    "constipation": "blood_in_stool",
+    "vomiting": "vomiting_blood",
+    "cough": "coughing_blood",
+    "painful_urination": "blood_in_urine",
+    "frequent_urination": "blood_in_urine",
+}
+
+
+def _placed_blood(
+    results: list[tuple[Finding, Span]], concepts: Mapping[str, Concept]
+) -> list[tuple[Finding, Span]]:
+    """Blood denied without a site ("no blood") is denied from where the nearest of the
+    patient's own findings would bleed (a pregnancy first). Blood said to be there without a
+    site ("نزل من خشمه دم") is left to the phrases that name it: placing it by guess could
+    raise an emergency. Either way an unplaced blood is not a finding."""
+    hosts = [(f, s) for f, s in results if f.code in BLOOD_OF and f.present]
+    out = []
+    for f, span in results:
+        if f.code != "blood_unplaced":
+            out.append((f, span))
+            continue
+        if f.present:
+            continue
+        mine = [(h, s) for h, s in hosts if h.context == f.context == "current"]
+        pregnant = [h for h, _ in mine if h.code == "pregnancy"]
+        # "no blood" looks back to what was just said: "diarrhoea 4 times, no blood in it,
+        # not vomiting"; with nothing before it, to what follows.
+        before = sorted((h for h in mine if h[1].start < span.start), key=lambda h: -h[1].start)
+        after = sorted((h for h in mine if h[1].start > span.start), key=lambda h: h[1].start)
+        nearest = before or after
+        host = pregnant[0] if pregnant else nearest[0][0] if nearest else None
+        if host is not None:
+            code = BLOOD_OF[host.code]
+            out.append((replace(f, code=code, label=concepts[code].label), span))
+    return out
 
 
 def _covered(m: Match[str], explicit: list[Match[str]]) -> bool:
