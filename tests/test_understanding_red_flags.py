@@ -2348,6 +2348,20 @@ def test_dialect_wordings_of_an_emergency(
             "بیوی حاملہ ہے، پیٹ میں ایک طرف بہت تیز درد ہے جو کندھے تک جا رہا ہے",
             "pregnancy_emergency",
         ),
+        # From the thirty-first.
+        (
+            "ur",
+            "پیٹ کے اوپر اچانک چھری جیسا درد اٹھا، کروٹ تک نہیں لے پا رہے",
+            "acute_abdomen",
+        ),
+        ("ur", "pet mein shadeed dard hai, karwat tak nahi le pa rahe", "acute_abdomen"),
+        (
+            "ur",
+            "ek dam sar pakar ke beth gaye, jaise sar ke andar bijli kaundi ho",
+            "thunderclap_headache",
+        ),
+        ("ur", "sar mein dard hai, aisa dard unhon ne kabhi nahi jhela", "thunderclap_headache"),
+        ("ar", "أخوي قرصتو نحلة وهسي عيونو وشفايفو ورمت", "anaphylaxis"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
