@@ -1162,3 +1162,18 @@ def test_the_urdu_ear_is_not_the_arabic_was(understanding: Understanding) -> Non
     text = "قاعد ماسك صدره ويقول كأن أحد حاط بلكة فوقه، والوجع نازل لذراعه"
     assert "ear_pain" not in [f.code for f in _current(understanding, text, "ar")]
     assert _one(_current(understanding, "بیٹے کا کان رات سے درد کر رہا ہے", "ur"), "ear_pain")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "حرارته عالية ورقبته متيبسة، والضو عم يوجع عيونه",
+        "ومسكرة الستارة لأن النور يعور عيونها",
+    ],
+)
+def test_light_that_hurts_the_eyes_is_sensitivity_to_light(
+    understanding: Understanding, text: str
+) -> None:
+    codes = [f.code for f in _current(understanding, text, "ar")]
+    assert "photophobia" in codes
+    assert "eye_pain" not in codes
