@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from assistant.concepts import Duration, DurationUnit, Finding
 from assistant.errors import ConfigError
 from assistant.lexicon import (
+    CLAUSE_BREAKS,
     Doc,
     PhraseMatcher,
     as_number,
@@ -320,7 +321,7 @@ class AttributeParser:
         """Whether the number at ``start`` follows a word for a person, a comma between or
         not ("my son, 7 yrs")."""
         before = start
-        while before > 0 and doc.tokens[before - 1].text in {",", "،"}:
+        while before > 0 and doc.tokens[before - 1].text in CLAUSE_BREAKS:
             before -= 1
         return before > 0 and doc.tokens[before - 1].text in self._persons
 

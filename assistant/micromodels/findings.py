@@ -197,35 +197,26 @@ class FindingsModel:
             if _covered(head, taken):
                 continue
             table = self.vocab.compositions.get(head.payload, {})
-            near = sorted(
-                (
-                    s
-                    for s in sites
-                    if s.payload in table
-                    and doc.tokens[s.start].sentence == doc.tokens[head.start].sentence
-                    and _word_gap(doc, head, s) <= MAX_SITE_DISTANCE
-                    and not _reached(doc, s)
-                ),
-                key=lambda s: _word_gap(doc, head, s),
+            near = _nearest_sites(
+                doc,
+                head,
+                [s for s in sites if s.payload in table and not _reached(doc, s)],
+                MAX_SITE_DISTANCE,
             )
             if not near and head.payload == "pain":
                 # "my neck is stiff since I slept wrongly, hurts to turn", "belly hard as a
                 # board and the pain is 10/10": a pain word with no site near it is the pain of
                 # the site said before it in the sentence, even one another finding's phrase
                 # already holds.
-                near = sorted(
-                    (
-                        s
-                        for s in all_sites
-                        if s.payload in table
-                        and s.end <= head.start
-                        and not _covered(s, other)
-                        and not _covered(s, pains)
-                        and doc.tokens[s.start].sentence == doc.tokens[head.start].sentence
-                        and _word_gap(doc, head, s) <= MAX_NAMED_SITE_DISTANCE
-                    ),
-                    key=lambda s: _word_gap(doc, head, s),
-                )[:1]
+                before = [
+                    s
+                    for s in all_sites
+                    if s.payload in table
+                    and s.end <= head.start
+                    and not _covered(s, other)
+                    and not _covered(s, pains)
+                ]
+                near = _nearest_sites(doc, head, before, MAX_NAMED_SITE_DISTANCE)[:1]
             near = _joined(doc, near)
             for site in near:
                 span = Span(min(head.start, site.start), max(head.end, site.end))
@@ -379,6 +370,22 @@ def _placed_blood(
 
 def _covered(m: Match[str], explicit: list[Match[str]]) -> bool:
     return any(overlaps(m.start, m.end, e.start, e.end) for e in explicit)
+
+
+def _nearest_sites(
+    doc: Doc, head: Match[str], candidates: list[Match[str]], reach: int
+) -> list[Match[str]]:
+    """The candidate sites in the head's sentence at most ``reach`` words from it, nearest
+    first."""
+    sentence = doc.tokens[head.start].sentence
+    return sorted(
+        (
+            s
+            for s in candidates
+            if doc.tokens[s.start].sentence == sentence and _word_gap(doc, head, s) <= reach
+        ),
+        key=lambda s: _word_gap(doc, head, s),
+    )
 
 
 def _word_gap(doc: Doc, a: Match[str], b: Match[str]) -> int:
