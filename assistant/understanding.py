@@ -182,6 +182,39 @@ LASTING_CONDITIONS: Final = frozenset(
 )
 
 
+# A finding said more exactly by another the patient has: "threw up twice, like coffee
+# grounds" is vomiting blood, and the plain vomiting adds nothing beside it; "so much blood
+# in my period that I change a pad every hour" is heavy menstrual bleeding, not a bleed too.
+SAID_MORE_EXACTLY: Final = {
+    "vomiting": frozenset({"vomiting_blood"}),
+    "bleeding": frozenset(
+        {
+            "heavy_periods",
+            "vaginal_bleeding",
+            "vomiting_blood",
+            "blood_in_stool",
+            "blood_in_urine",
+            "coughing_blood",
+            "nosebleed",
+        }
+    ),
+}
+
+
+def _said_more_exactly(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings without those another present finding of the patient's says exactly."""
+    have = {f.code for f in findings if f.present and f.context == "current"}
+    return [
+        f
+        for f in findings
+        if not (
+            f.present
+            and f.context == "current"
+            and SAID_MORE_EXACTLY.get(f.code, frozenset()) & have
+        )
+    ]
+
+
 def _as_the_patients(f: Finding) -> Finding:
     """A finding said of the relative who is the patient, as the patient's: a lasting
     condition they have, or something they do not have now ("ما فيها حرارة"). An event ("my
@@ -343,7 +376,9 @@ class Understanding:
         about_allergies = bool(allergies.allergies) or allergies.no_known_allergies
         return Analysis(
             language=guess.language,
-            findings=_without_allergy_reactions(findings or [], allergies.allergies, flags),
+            findings=_said_more_exactly(
+                _without_allergy_reactions(findings or [], allergies.allergies, flags)
+            ),
             medications=_without_allergens(meds.medications, allergies.allergies),
             allergies=allergies.allergies,
             no_known_allergies=allergies.no_known_allergies,

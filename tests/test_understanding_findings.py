@@ -1177,3 +1177,151 @@ def test_light_that_hurts_the_eyes_is_sensitivity_to_light(
     codes = [f.code for f in _current(understanding, text, "ar")]
     assert "photophobia" in codes
     assert "eye_pain" not in codes
+
+
+def test_once_a_day_after_a_dose_is_not_a_sudden_onset(understanding: Understanding) -> None:
+    text = (
+        "عندي سكر وآخذ Glucophage 1000 مرتين باليوم وجانوفيا ١٠٠ مرة وحدة. صار عندي تنميل "
+        "بأصابع رجولي بالليل"
+    )
+    analysis, _ = understanding.analyze(text, "ar")
+    assert all(f.onset is None for f in analysis.findings)
+    assert analysis.red_flags == []
+    headache = _one(_current(understanding, "الصداع جه مرة وحدة", "ar"), "headache")
+    assert headache.onset == "sudden"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "What are the signs of a stroke? My neighbour is 85 and lives alone"),
+        ("ur", "اگر سر درد کے ساتھ نظر دھندلی ہو جائے تو کیا یہ فالج کی علامت ہوتی ہے؟"),
+        ("ur", "biwi kehti hai ye falij ki nishani hai, par taang bas sun hoti hai"),
+        ("ar", "وش هي علامات الجلطة؟ أبي أعرف عشان أبوي"),
+    ],
+)
+def test_asking_about_the_signs_of_a_stroke_is_not_one(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    codes = [f.code for f in _current(understanding, text, lang)]
+    assert "one_sided_weakness" not in codes and "stroke" not in codes
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert analysis.red_flags == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ابا جان کو پچھلے سال فالج ہوا تھا، منہ ٹیڑھا ہو گیا تھا۔ مجھے بلڈ پریشر رہتا ہے",
+        "bhai ko pichle saal falij hua tha, munh tedha ho gaya tha. mujhe sar dard hai",
+    ],
+)
+def test_a_relatives_past_story_goes_on_after_the_comma(
+    understanding: Understanding, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, "ur")
+    droop = _one(analysis.findings, "facial_droop")
+    assert droop.context == "family"
+    assert analysis.red_flags == []
+
+
+def test_a_relatives_story_told_now_after_the_comma_is_still_now(
+    understanding: Understanding,
+) -> None:
+    text = "bhai ko pichle saal falij hua tha, aaj subah munh tedha ho gaya hai"
+    analysis, _ = understanding.analyze(text, "ur")
+    assert "stroke_signs" in {f.code for f in analysis.red_flags}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # A denial right before the normal words says the finding is there.
+        ("en", "he is not speaking normally", {"slurred_speech": True}),
+        ("en", "he is not making sense", {"confusion": True}),
+        # A new clause with its own subject is not denied by the "not" before it.
+        (
+            "en",
+            "my dad is not talking properly and his face is drooping",
+            {"slurred_speech": True, "facial_droop": True},
+        ),
+        ("en", "no rash and her neck is stiff", {"rash": False, "stiff_neck": True}),
+        # Normal words deny.
+        ("en", "Face is normal, talking normal.", {"facial_droop": False, "slurred_speech": False}),
+        ("en", "no weakness or speech problems now", {"weakness": False, "slurred_speech": False}),
+        ("en", "went dizzy standing up but I didn't faint", {"fainting": False}),
+        ("en", "my son has a fever but he moves his neck fine", {"stiff_neck": False}),
+        (
+            "ar",
+            "رجلي نامت من طول القعدة، بس وجهي ما فيه شي وكلامي عادي",
+            {"facial_droop": False, "slurred_speech": False},
+        ),
+        ("ar", "والحين ما عندي ضعف ولا مشكلة في الكلام", {"slurred_speech": False}),
+        ("ar", "بنتي حرارتها ٣٨ بس رقبتها تلفها عادي", {"stiff_neck": False}),
+        ("ar", "أشعر بدوار خفيف عند الوقوف، ولم يُغمَ عليّ أبداً", {"fainting": False}),
+        ("ar", "كلامه مو واضح", {"slurred_speech": True}),
+        ("ur", "اب نہ زبان میں لڑکھڑاہٹ ہے نہ ہاتھ پاؤں میں کمزوری", {"slurred_speech": False}),
+        (
+            "ur",
+            "2 saal pehle halka falij hua tha, ab bolne mein bhi masla nahi",
+            {"slurred_speech": False},
+        ),
+        ("ur", "bolna bilkul theek hai aur chehra bhi tedha nahi", {"slurred_speech": False}),
+    ],
+)
+def test_normal_words_and_new_clauses(
+    understanding: Understanding, lang: str, text: str, expected: dict[str, bool]
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert {f.code: f.present for f in analysis.findings if f.code in expected} == expected
+
+
+def test_a_later_denial_does_not_reach_back_into_words_that_hold_their_own(
+    understanding: Understanding,
+) -> None:
+    for text in (
+        "بیٹے کو سانس نہیں آ رہی اور بات نہیں کر پا رہا",
+        "bete ko saans nahi aa rahi aur bol nahi pa raha",
+    ):
+        analysis, _ = understanding.analyze(text, "ur")
+        assert "severe_breathing_difficulty" in {f.code for f in analysis.red_flags}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kept", "gone"),
+    [
+        ("en", "threw up twice and it looked like coffee grounds", "vomiting_blood", "vomiting"),
+        (
+            "ur",
+            "ماہواری میں اتنا خون آ رہا ہے کہ ہر گھنٹے پیڈ بدلنا پڑتا ہے",
+            "heavy_periods",
+            "bleeding",
+        ),
+    ],
+)
+def test_a_finding_said_more_exactly_is_recorded_once(
+    understanding: Understanding, lang: str, text: str, kept: str, gone: str
+) -> None:
+    codes = [f.code for f in _current(understanding, text, lang)]
+    assert kept in codes and gone not in codes
+
+
+def test_feeling_about_to_vomit_is_nausea(understanding: Understanding) -> None:
+    text = "heavy pressure in my chest going down my left arm, feel like I will vomit"
+    codes = [f.code for f in _current(understanding, text, "en")]
+    assert "nausea" in codes and "vomiting" not in codes
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Now pregnant again, no bleeding and no pain, just feel sick every morning"),
+        ("ur", "Biwi pregnant hai, chautha mahina. Khoon bilkul nahi aaya, dard bhi nahi"),
+    ],
+)
+def test_the_pain_a_pregnant_patient_denies_is_abdominal_pain(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    pain = _one(_current(understanding, text, lang), "abdominal_pain")
+    assert pain.present is False
+    assert "pain" not in [f.code for f in _current(understanding, text, lang)]

@@ -117,6 +117,28 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "speech_lost_for_breath": (
+        "severe_breathing_difficulty",
+        {
+            "en": (
+                "my son is gasping for air and can't get his words out",
+                "he is not gasping for air and he can talk fine, no blue lips",
+                "my brother had an asthma attack years ago where he couldn't talk and his lips "
+                "went blue",
+            ),
+            "ar": (
+                "ولدي يلهث وما يقدر يتكلم وشفايفه زرقا",
+                "ولدي ما يلهث ويتكلم عادي وشفايفه مو زرقا",
+                "أخوي قبل سنين جاته نوبة ربو وما قدر يتكلم وصارت شفايفه زرقا",
+            ),
+            "ur": (
+                "بیٹے کو سانس نہیں آ رہی اور بات نہیں کر پا رہا",
+                "بیٹے کی سانس ٹھیک ہے، بات بھی ٹھیک کر رہا ہے، ہونٹ نیلے نہیں",
+                "میرے بھائی کو برسوں پہلے دمے کا دورہ پڑا تھا، بات نہیں کر پاتا تھا اور ہونٹ "
+                "نیلے ہو گئے تھے",
+            ),
+        },
+    ),
     "stroke_face_arm_speech": (
         "stroke_signs",
         {
@@ -2854,3 +2876,34 @@ def test_what_is_over_past_reassuring_or_asked_stays_silent(
     understanding: Understanding, lang: str, text: str, flag: str
 ) -> None:
     assert flag not in {f.code for f in _flags(understanding, text, lang)}
+
+
+# A child who cannot get words out while fighting for breath has no breath to speak with: a
+# breathing emergency, not a stroke, and the speech is recorded as the breathlessness.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "my son is gasping for air and can't get his words out"),
+        ("ar", "ابني عمره ٤ سنوات وعنده ربو، الحين شفايفه زرقا ويلهث وهو قاعد وما يقدر يتكلم"),
+        ("ur", "بیٹے کو سانس نہیں آ رہی اور بات نہیں کر پا رہا"),
+        (
+            "ur",
+            "beti ke honth neele par rahe hain, saans bilkul nahi aa rahi, bol bhi nahi pa rahi",
+        ),
+    ],
+)
+def test_speech_lost_for_breath_is_not_a_stroke(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    codes = {f.code for f in analysis.red_flags}
+    assert "severe_breathing_difficulty" in codes
+    assert "stroke_signs" not in codes
+    assert "slurred_speech" not in {f.code for f in analysis.findings}
+
+
+# Stroke signs with the breath: the face or the arm keeps the stroke.
+def test_a_drooping_face_keeps_the_stroke_beside_the_breath(understanding: Understanding) -> None:
+    text = "he suddenly can't talk properly and his face is drooping, he is gasping"
+    codes = {f.code for f in _flags(understanding, text, "en")}
+    assert {"stroke_signs", "severe_breathing_difficulty"} <= codes

@@ -60,6 +60,8 @@ _DURATION_KEYS = (
     "age_before",
     "age_after",
     "years_of_age_after",
+    "opens_clause",
+    "per",
     "relative",
     "refers_back",
     "refers_back_all",
@@ -95,6 +97,10 @@ class AttributeTables:
     age_after: list[tuple[str, str]] = field(default_factory=list)
     # Words for a person after which a number of years is their age: "جدتي ٨٠ سنة".
     years_of_age_after: set[str] = field(default_factory=set)
+    # Words after a unit that make it a date ("من يوم ما ولدت": since the day I gave birth).
+    opens_clause: set[str] = field(default_factory=set)
+    # Words after a unit that make it a rate ("500 دن میں دو بار": twice a day).
+    per: set[str] = field(default_factory=set)
     refers_back: list[tuple[str, str]] = field(default_factory=list)
     relative: list[tuple[str, Duration]] = field(default_factory=list)
     scale: list[tuple[str, str]] = field(default_factory=list)
@@ -139,7 +145,14 @@ class AttributeTables:
         for key, reach in (("refers_back", "back"), ("refers_back_all", "all")):
             if d.get(key):
                 t.refers_back += [(p, reach) for p in str_list(d[key], f"durations.{key}", path)]
-        for key in ("fillers", "frequency_words", "age_before", "years_of_age_after"):
+        for key in (
+            "fillers",
+            "frequency_words",
+            "age_before",
+            "years_of_age_after",
+            "opens_clause",
+            "per",
+        ):
             if key in d:
                 words = {normalize(w) for w in str_list(d[key], f"durations.{key}", path)}
                 getattr(t, key).update(words)
@@ -176,6 +189,9 @@ class AttributeParser:
         self._fillers = tables.fillers
         self._not_before = tables.frequency_words | tables.age_before
         self._persons = tables.years_of_age_after
+        self._frequency_words = tables.frequency_words
+        self._opens_clause = tables.opens_clause
+        self._per = tables.per
 
     def attach(
         self,
@@ -200,7 +216,8 @@ class AttributeParser:
             and "NEGATED" not in context.categories(m.start, m.end)
             and not any(overlaps(m.start, m.end, d.start, d.end) for d in denied)
         ]
-        onsets = self.onsets.find(doc)
+        # "Januvia ١٠٠ مرة وحدة", "١٠ ملغ مرة واحدة": after a dose the words tell how often.
+        onsets = [o for o in self.onsets.find(doc) if not self._after_a_dose(doc, o.start)]
         side = DURATION_SIDE.get(language, "after")
         told_after = self._told_after(doc, spans, durations)
         out: list[Finding] = []
@@ -301,11 +318,15 @@ class AttributeParser:
             elif implied:
                 value, start = implied, u.start
             elif u.start in markers:
+                if u.end < len(doc.tokens) and doc.tokens[u.end].text in self._opens_clause:
+                    continue  # "من يوم ما ولدت": since the day something happened
                 value, start = 1.0, u.start
             else:
                 continue
             if start > 0 and doc.tokens[start - 1].text in self._not_before:
                 continue  # "twice a day", "عمره سنتين": a rate or an age, not a duration
+            if self._a_rate(doc, u.end):
+                continue  # "گلوکوفیج ۵۰۰ دن میں دو بار": so many a day
             if u.end in ages or u.start in ages:
                 continue  # "2 years old", "6 saal ka hai"
             if unit == "year" and self._after_a_person(doc, start):
@@ -317,6 +338,14 @@ class AttributeParser:
                 found.append(DurationMention(r.payload, r.start, r.end))
         return sorted(found, key=lambda d: d.start)
 
+    def _a_rate(self, doc: Doc, end: int) -> bool:
+        """The unit ending at ``end`` is followed by "in/per" and a rate word ("دن میں دو
+        بار", "din mein 2 dafa")."""
+        tokens = doc.tokens
+        if end >= len(tokens) or tokens[end].text not in self._per:
+            return False
+        return any(t.text in self._frequency_words for t in tokens[end + 1 : end + 4])
+
     def _after_a_person(self, doc: Doc, start: int) -> bool:
         """Whether the number at ``start`` follows a word for a person, a comma between or
         not ("my son, 7 yrs")."""
@@ -324,6 +353,13 @@ class AttributeParser:
         while before > 0 and doc.tokens[before - 1].text in CLAUSE_BREAKS:
             before -= 1
         return before > 0 and doc.tokens[before - 1].text in self._persons
+
+    def _after_a_dose(self, doc: Doc, start: int) -> bool:
+        """The word before ``start`` is a number or a dose or rate word ("ملغ", "حبة")."""
+        if start == 0:
+            return False
+        before = doc.tokens[start - 1].text
+        return as_number(before) is not None or before in self._frequency_words
 
     def severities(self, doc: Doc) -> list[tuple[int, Span]]:
         values: dict[int, tuple[float, int]] = {}

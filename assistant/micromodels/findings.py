@@ -17,6 +17,7 @@ from typing import Final, NamedTuple
 
 from assistant.concepts import Finding, FindingContext
 from assistant.lexicon import (
+    GAP,
     Concept,
     Doc,
     Match,
@@ -167,9 +168,13 @@ class FindingsModel:
             }.values()
         )
         other = self.other_senses.find(doc)
+        said = self.explicit.find(doc)
+        # "not making sense" is said, though it holds the normal "making sense" (a phrase
+        # with a gap may have run over a comma into other words: "سانس ٹھیک ہے، چکر نہیں").
+        normal = [n for n in normal if not any(_inside(n, m) and GAP not in m.phrase for m in said)]
         explicit = [
             m
-            for m in self.explicit.find(doc)
+            for m in said
             if not _covered(m, normal)
             and not any(o.start <= m.start and m.end <= o.end for o in other)
         ]
@@ -266,7 +271,7 @@ class FindingsModel:
             )
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)
-        results = _bleeding_in_pregnancy(results, self.vocab.concepts["vaginal_bleeding"].label)
+        results = _unplaced_in_pregnancy(results, self.vocab.concepts)
         results = _placed_blood(results, self.vocab.concepts)
         found = _dedupe(
             self.attributes.attach(doc, results, language, self._pain_concepts, context)
@@ -275,9 +280,14 @@ class FindingsModel:
 
 
 def _denied_after(context: ContextMap, span: Span) -> bool:
-    """A denial that follows the words and reaches back over them ("theek nahi")."""
+    """A denial that follows the words and reaches back over them ("theek nahi"), or one
+    right before them ("he is not speaking normally")."""
     return any(
-        s.category == "NEGATED" and s.trigger_start >= span.end and s.start <= span.start
+        s.category == "NEGATED"
+        and (
+            (s.trigger_start >= span.end and s.start <= span.start)
+            or (s.trigger_end == span.start and s.start <= span.start < s.end)
+        )
         for s in context.scopes
     )
 
@@ -311,19 +321,27 @@ def _site_in(m: Match[str], sites: list[Match[str]]) -> str | None:
     return next((s.payload for s in sites if m.start <= s.start and s.end <= m.end), None)
 
 
-def _bleeding_in_pregnancy(
-    results: list[tuple[Finding, Span]], label: str
+def _unplaced_in_pregnancy(
+    results: list[tuple[Finding, Span]], concepts: Mapping[str, Concept]
 ) -> list[tuple[Finding, Span]]:
     """A pregnant patient's unlocated "bleeding" ("30 weeks pregnant and bleeding", "حامل ...
-    ما في نزيف") is vaginal bleeding."""
+    ما في نزيف") is vaginal bleeding, and the pain she denies with no site ("no bleeding, no
+    pain") is abdominal pain."""
     if not any(f.code == "pregnancy" and f.present and f.context == "current" for f, _ in results):
         return results
-    return [
-        (replace(f, code="vaginal_bleeding", label=label), span)
-        if f.code == "bleeding" and f.context == "current" and not f.location
-        else (f, span)
-        for f, span in results
-    ]
+
+    def placed(f: Finding) -> Finding:
+        if f.context != "current" or f.location:
+            return f
+        if f.code == "bleeding":
+            new = "vaginal_bleeding"
+        elif f.code == "pain" and not f.present:
+            new = "abdominal_pain"
+        else:
+            return f
+        return replace(f, code=new, label=concepts[new].label)
+
+    return [(placed(f), span) for f, span in results]
 
 
 # Where blood with no site of its own comes from, by what else the patient has: "loose
@@ -366,6 +384,15 @@ def _placed_blood(
             code = BLOOD_OF[host.code]
             out.append((replace(f, code=code, label=concepts[code].label), span))
     return out
+
+
+def _inside(inner: Match[str], outer: Match[str]) -> bool:
+    """``inner`` lies within the longer ``outer``."""
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and outer.end - outer.start > inner.end - inner.start
+    )
 
 
 def _covered(m: Match[str], explicit: list[Match[str]]) -> bool:

@@ -38,7 +38,10 @@ Category = Literal["NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL"]
 CATEGORIES: tuple[Category, ...] = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL")
 # CURRENT marks words that place a relative's symptom in the present ("since this morning",
 # "الحين", "آج"): the speaker is describing the patient they brought, not family history.
-_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT")
+# CONTINUES marks the past-tense word that ends a clause ("تھا", "tha"): after a comma, a
+# clause ending in it goes on with the relative's past told in the clause before it
+# ("ابا کو پچھلے سال فالج ہوا تھا، منہ ٹیڑھا ہو گیا تھا").
+_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT", "CONTINUES")
 _DIRECTIONS = ("forward", "backward", "bidirectional")
 _RULE_KEYS = (
     "category",
@@ -248,15 +251,29 @@ class ContextModel:
                 overlaps(p.start, p.end, m.start, m.end) and p.length >= m.length for p in pseudo
             )
         ]
-        chosen = longest_non_overlapping(kept)
+        anaphors_found = [m for m in kept if m.payload.requires_earlier]
+        # "and he" ends a denial but leaves "he" to refer back to the relative.
+        chosen = longest_non_overlapping(
+            [
+                m
+                for m in kept
+                if m.payload.kind != "TERMINATE"
+                or not any(overlaps(a.start, a.end, m.start, m.end) for a in anaphors_found)
+            ]
+        )
         triggers = [m for m in kept if m.payload.kind in CATEGORIES]
-        # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it.
+        # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it;
+        # one holding a pronoun ("and her") does.
         # Terminators may overlap each other ("i have" and "i"): every one of them counts.
         terminators = [
             m
             for m in kept
             if m.payload.kind == "TERMINATE"
-            and not any(overlaps(t.start, t.end, m.start, m.end) for t in triggers)
+            and not any(
+                overlaps(t.start, t.end, m.start, m.end)
+                for t in triggers
+                if not t.payload.requires_earlier
+            )
         ]
         current = [m for m in kept if m.payload.kind == "CURRENT"]
         own = [t.start for t in terminators if t.payload.speaker]
@@ -285,6 +302,10 @@ class ContextModel:
                 anaphors.add(len(scopes))
             stops = {t.start for t in terminators if category in t.payload.terminates}
             stop_ends = {t.end for t in terminators if category in t.payload.terminates}
+            if category == "NEGATED":
+                # "سانس نہیں آ رہی اور بات نہیں ...": words that hold their own "not" end a
+                # denial reaching back to them.
+                stop_ends |= {p.end for p in pseudo}
             if rule.direction in ("forward", "bidirectional"):
                 end = m.end
                 words = 0
@@ -317,7 +338,40 @@ class ContextModel:
                 spoken_by_self = category == "FAMILY" and start in speaker_ends
                 if start < m.start and not spoken_by_self:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
+        continues = [m for m in kept if m.payload.kind == "CONTINUES"]
+        scopes += _past_story_goes_on(scopes, continues, own, doc)
         return _speaking_for_patient(scopes, anaphors, current, own, doc), own
+
+
+def _past_story_goes_on(
+    scopes: list[Scope], enders: list[Match[ContextRule]], own: list[int], doc: Doc
+) -> list[Scope]:
+    """A relative's past told in one clause goes on in the next when that clause, after a
+    comma, ends in a past-tense word and the speaker has not turned to themselves: "میرے
+    بھائی کو پچھلے مہینے فالج ہوا تھا، منہ ٹیڑھا ہو گیا تھا" tells of the brother's face
+    then. Only a clause that is both a relative's and the past carries on."""
+    tokens = doc.tokens
+    added: list[Scope] = []
+    for m in enders:
+        words_after = [t for t in _clause(tokens, m.end) if t.is_word]
+        if words_after:
+            continue  # not the clause's last word
+        start = m.start
+        while start > 0 and tokens[start - 1].text not in BOUNDARIES | CLAUSE_BREAKS:
+            start -= 1
+        if start == 0 or tokens[start - 1].text not in CLAUSE_BREAKS or start == m.start:
+            continue
+        before = start - 2  # the last token of the clause before the comma
+        if before < 0 or any(start <= t < m.start for t in own):
+            continue
+        told = {
+            s.category
+            for s in scopes
+            if s.start <= before < s.end and s.category in ("FAMILY", "HISTORICAL")
+        }
+        if told == {"FAMILY", "HISTORICAL"}:
+            added += [Scope(c, m.start, m.end, start, m.start) for c in sorted(told)]
+    return added
 
 
 def _new_clause(tokens: Sequence[Token], start: int) -> bool:

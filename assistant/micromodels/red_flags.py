@@ -298,12 +298,15 @@ class RedFlagScreen:
             names.update(self._names.get(flag.rule, {}))
         if not names:
             return list(findings)
-        return [
-            replace(f, code=names[f.code], label=self._vocab.concepts[names[f.code]].label)
-            if f.code in names and f.present and f.context == "current"
-            else f
-            for f in findings
-        ]
+        renamed: list[Finding] = []
+        for f in findings:
+            if f.code in names and f.present and f.context == "current":
+                new = names[f.code]
+                if any(g.code == new and g.present and g.context == "current" for g in findings):
+                    continue  # "wheezing, breathless, can't talk": the breathlessness is there
+                f = replace(f, code=new, label=self._vocab.concepts[new].label)
+            renamed.append(f)
+        return renamed
 
     def _acute_of_others(self, f: Finding) -> bool:
         return (
