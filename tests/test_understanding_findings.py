@@ -1329,3 +1329,49 @@ def test_the_pain_a_pregnant_patient_denies_is_abdominal_pain(
     pain = _one(_current(understanding, text, lang), "abdominal_pain")
     assert pain.present is False
     assert "pain" not in [f.code for f in _current(understanding, text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code", "duration"),
+    [
+        # "since the day I ..." dates the complaint; "for a month I haven't slept" lasts a month.
+        ("ar", "من يوم ما زدت القهوه قلبي يرفرف شوي العصر", "palpitations", None),
+        ("ar", "صار لي شهر ما أنام زين", "insomnia", (1.0, "month")),
+        # So many a day after a dose is a rate, not how long a condition has lasted.
+        ("ur", "شوگر کی مریضہ ہوں، گلوکوفیج ۵۰۰ دن میں دو بار لیتی ہوں", "diabetes", None),
+        ("ur", "3 din se din mein do baar ulti", "vomiting", (3.0, "day")),
+    ],
+)
+def test_dates_and_rates_are_not_durations(
+    understanding: Understanding,
+    lang: str,
+    text: str,
+    code: str,
+    duration: tuple[float, str] | None,
+) -> None:
+    found = _one(_current(understanding, text, lang), code)
+    assert found.present is True
+    got = (found.duration.value, found.duration.unit) if found.duration else None
+    assert got == duration
+
+
+def test_since_then_still_ends_a_relatives_story(understanding: Understanding) -> None:
+    text = "بھانجے کو کل مرگی کا دورہ پڑا۔ میں بی پی کا مریض ہوں، اس کے بعد سے سر میں درد ہے"
+    assert _one(_current(understanding, text, "ur"), "headache").present is True
+
+
+def test_an_arabic_allergy_reaction_told_of_a_relative_is_the_allergy(
+    understanding: Understanding,
+) -> None:
+    text = "ماما عندها خشونة في الركبة، وعندها حساسية من الأسبرين بتعملها ضيق في النفس"
+    analysis, _ = understanding.analyze(text, "ar")
+    assert [(a.substance, a.reaction) for a in analysis.allergies] == [
+        ("aspirin", "breathing difficulty")
+    ]
+    assert "shortness_of_breath" not in [f.code for f in analysis.findings]
+
+
+def test_lips_a_normal_colour_deny_blue_lips(understanding: Understanding) -> None:
+    text = "Bit short of breath carrying the shopping, fine once I sit, lips normal colour"
+    codes = {f.code: f.present for f in _current(understanding, text, "en")}
+    assert codes.get("blue_lips") is False and "black_stools" not in codes

@@ -97,7 +97,8 @@ class AttributeTables:
     age_after: list[tuple[str, str]] = field(default_factory=list)
     # Words for a person after which a number of years is their age: "جدتي ٨٠ سنة".
     years_of_age_after: set[str] = field(default_factory=set)
-    # Words after a unit that make it a date ("من يوم ما ولدت": since the day I gave birth).
+    # A unit and the word after it that make a date ("من يوم ما ولدت": since the day I gave
+    # birth).
     opens_clause: set[str] = field(default_factory=set)
     # Words after a unit that make it a rate ("500 دن میں دو بار": twice a day).
     per: set[str] = field(default_factory=set)
@@ -318,7 +319,7 @@ class AttributeParser:
             elif implied:
                 value, start = implied, u.start
             elif u.start in markers:
-                if u.end < len(doc.tokens) and doc.tokens[u.end].text in self._opens_clause:
+                if self._opens_a_clause(doc, u.end):
                     continue  # "من يوم ما ولدت": since the day something happened
                 value, start = 1.0, u.start
             else:
@@ -337,6 +338,13 @@ class AttributeParser:
             if not taken & set(range(r.start, r.end)):
                 found.append(DurationMention(r.payload, r.start, r.end))
         return sorted(found, key=lambda d: d.start)
+
+    def _opens_a_clause(self, doc: Doc, end: int) -> bool:
+        """The unit ending at ``end`` and the word after it are a date ("يوم ما")."""
+        tokens = doc.tokens
+        if end >= len(tokens):
+            return False
+        return f"{tokens[end - 1].text} {tokens[end].text}" in self._opens_clause
 
     def _a_rate(self, doc: Doc, end: int) -> bool:
         """The unit ending at ``end`` is followed by "in/per" and a rate word ("دن میں دو

@@ -251,19 +251,22 @@ class ContextModel:
                 overlaps(p.start, p.end, m.start, m.end) and p.length >= m.length for p in pseudo
             )
         ]
-        anaphors_found = [m for m in kept if m.payload.requires_earlier]
-        # "and he" ends a denial but leaves "he" to refer back to the relative.
-        chosen = longest_non_overlapping(
-            [
-                m
-                for m in kept
-                if m.payload.kind != "TERMINATE"
-                or not any(overlaps(a.start, a.end, m.start, m.end) for a in anaphors_found)
-            ]
-        )
+        # "and he" ends a denial and leaves "he" to refer back to the relative; "اس کے بعد
+        # سے" (since then), which ends what was said of a relative, takes the "اس کے" in it.
+        spared = [
+            (t, a)
+            for t in kept
+            if t.payload.kind == "TERMINATE"
+            for a in kept
+            if a.payload.requires_earlier
+            and a.payload.kind not in t.payload.terminates
+            and overlaps(a.start, a.end, t.start, t.end)
+        ]
+        sparing = {id(t) for t, _ in spared}
+        pairs = {(id(t), id(a)) for t, a in spared}
+        chosen = longest_non_overlapping([m for m in kept if id(m) not in sparing])
         triggers = [m for m in kept if m.payload.kind in CATEGORIES]
-        # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it;
-        # one holding a pronoun ("and her") does.
+        # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it.
         # Terminators may overlap each other ("i have" and "i"): every one of them counts.
         terminators = [
             m
@@ -272,7 +275,7 @@ class ContextModel:
             and not any(
                 overlaps(t.start, t.end, m.start, m.end)
                 for t in triggers
-                if not t.payload.requires_earlier
+                if (id(m), id(t)) not in pairs
             )
         ]
         current = [m for m in kept if m.payload.kind == "CURRENT"]
