@@ -3,6 +3,7 @@ its denied form. The patient's words are kept as evidence; attributes are parsed
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,13 @@ def _current(u: Understanding, text: str, lang: str | None = None) -> list[Findi
     session = lang.split("-")[0] if lang else None
     analysis, _ = u.analyze(text, session)  # type: ignore[arg-type]
     return [f for f in analysis.findings if f.context == "current"]
+
+
+def _presence(u: Understanding, text: str, lang: str, codes: Iterable[str]) -> dict[str, bool]:
+    """Whether each of ``codes`` the fleet found in ``text`` is present, by code."""
+    analysis, _ = u.analyze(text, lang)  # type: ignore[arg-type]
+    wanted = set(codes)
+    return {f.code: f.present for f in analysis.findings if f.code in wanted}
 
 
 def _one(findings: list[Finding], code: str) -> Finding:
@@ -638,9 +646,7 @@ def test_bleeding_in_pregnancy_is_vaginal_bleeding(
 def test_negation_families(
     understanding: Understanding, text: str, lang: str, expected: dict[str, bool]
 ) -> None:
-    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
-    got = {f.code: f.present for f in analysis.findings if f.code in expected}
-    assert got == expected
+    assert _presence(understanding, text, lang, expected) == expected
 
 
 @pytest.mark.parametrize(
@@ -1137,8 +1143,7 @@ def test_years_after_a_person_are_an_age(
 def test_an_urdu_particle_inside_a_phrase_is_passed_over(
     understanding: Understanding, lang: str, text: str, expected: dict[str, bool]
 ) -> None:
-    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
-    assert {f.code: f.present for f in analysis.findings if f.code in expected} == expected
+    assert _presence(understanding, text, lang, expected) == expected
 
 
 @pytest.mark.parametrize(
@@ -1276,8 +1281,7 @@ def test_a_relatives_story_told_now_after_the_comma_is_still_now(
 def test_normal_words_and_new_clauses(
     understanding: Understanding, lang: str, text: str, expected: dict[str, bool]
 ) -> None:
-    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
-    assert {f.code: f.present for f in analysis.findings if f.code in expected} == expected
+    assert _presence(understanding, text, lang, expected) == expected
 
 
 def test_a_later_denial_does_not_reach_back_into_words_that_hold_their_own(

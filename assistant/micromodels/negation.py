@@ -253,7 +253,7 @@ class ContextModel:
         ]
         # "and he" ends a denial and leaves "he" to refer back to the relative; "اس کے بعد
         # سے" (since then), which ends what was said of a relative, takes the "اس کے" in it.
-        spared = [
+        spared = {
             (t, a)
             for t in kept
             if t.payload.kind == "TERMINATE"
@@ -261,10 +261,9 @@ class ContextModel:
             if a.payload.requires_earlier
             and a.payload.kind not in t.payload.terminates
             and overlaps(a.start, a.end, t.start, t.end)
-        ]
-        sparing = {id(t) for t, _ in spared}
-        pairs = {(id(t), id(a)) for t, a in spared}
-        chosen = longest_non_overlapping([m for m in kept if id(m) not in sparing])
+        }
+        sparing = {t for t, _ in spared}
+        chosen = longest_non_overlapping([m for m in kept if m not in sparing])
         triggers = [m for m in kept if m.payload.kind in CATEGORIES]
         # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it.
         # Terminators may overlap each other ("i have" and "i"): every one of them counts.
@@ -273,9 +272,7 @@ class ContextModel:
             for m in kept
             if m.payload.kind == "TERMINATE"
             and not any(
-                overlaps(t.start, t.end, m.start, m.end)
-                for t in triggers
-                if (id(m), id(t)) not in pairs
+                overlaps(t.start, t.end, m.start, m.end) for t in triggers if (m, t) not in spared
             )
         ]
         current = [m for m in kept if m.payload.kind == "CURRENT"]
