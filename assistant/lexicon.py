@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -42,8 +43,9 @@ CLAUSE_BREAKS = frozenset({",", "،"})
 _TOKEN = re.compile(r"\n|\d+(?:\.\d+)?|[^\W\d_]+|[^\w\s]|_")
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل")
 # Whole Arabic words that look like a clitic on a short stem of another language: "بقى"
-# ("became", normalized "بقي") is not ب + the Urdu "قے" (vomiting, normalized "قي").
-_NOT_CLITIC = frozenset({"بقي", "وبقي", "فبقي"})
+# ("became", normalized "بقي") is not ب + the Urdu "قے" (vomiting, normalized "قي"), and the
+# Urdu "بتایا" (told) is not ب + "تایا" (an uncle).
+_NOT_CLITIC = frozenset({"بقي", "وبقي", "فبقي", "بتايا"})
 # The article never stands before a particle: "ألماً" (pain, normalized "الما") is not ال + the
 # negation "ما".
 _NOT_AFTER_ARTICLE = frozenset({"ما", "لا", "لم", "لن", "مو", "مش"})
@@ -299,6 +301,29 @@ def _without_apostrophes(parts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Words a matcher keeps the fuzzy forms of (a few MB at most; ordinary chat repeats words).
+FUZZY_FORMS_KEPT = 50_000
+
+
+@functools.lru_cache(maxsize=50_000)
+def _arabic_forms(text: str) -> tuple[tuple[str, float], ...]:
+    """An Arabic-script word and the word without each clitic prefix it may carry ("والصداع"
+    -> "الصداع", "صداع"); the same for every matcher, so found once per word."""
+    forms = [(text, EXACT_CONFIDENCE)]
+    if text in _NOT_CLITIC:
+        return tuple(forms)
+    for prefix in _ARABIC_PREFIXES:
+        rest = text[len(prefix) :]
+        # Urdu "بھ" is one aspirated letter, not the prefix ب: "بھی" is not "ہی"/"ہے".
+        if prefix == "ب" and rest.startswith("ه"):
+            continue
+        if prefix.endswith(("ال", "لل")) and rest in _NOT_AFTER_ARTICLE:
+            continue
+        if text.startswith(prefix) and len(rest) >= 2:
+            forms.append((rest, PREFIX_STRIPPED_CONFIDENCE))
+    return tuple(forms)
+
+
 class PhraseMatcher(Generic[P]):
     """Finds lexicon phrases in a Doc; built once, matched per utterance."""
 
@@ -329,6 +354,7 @@ class PhraseMatcher(Generic[P]):
                         self._vocab.add(part)
         self.size = count
         self._fuzzy_index: dict[str, set[str]] = defaultdict(set)
+        self._fuzzy_forms: dict[str, tuple[tuple[str, float], ...]] = {}
         if fuzzy:
             for word in self._vocab:
                 if len(word) >= self.fuzzy_min_length and word.isascii() and word.isalpha():
@@ -336,36 +362,38 @@ class PhraseMatcher(Generic[P]):
                     for d in _deletes(word):
                         self._fuzzy_index[d].add(word)
 
-    def _variants(self, token: Token) -> list[tuple[str, float]]:
-        forms = [(token.text, EXACT_CONFIDENCE)]
+    def _variants(self, token: Token) -> tuple[tuple[str, float], ...]:
         if not token.is_word:
-            return forms
-        if token.is_arabic and token.text not in _NOT_CLITIC:
-            for prefix in _ARABIC_PREFIXES:
-                rest = token.text[len(prefix) :]
-                # Urdu "بھ" is one aspirated letter, not the prefix ب: "بھی" is not "ہی"/"ہے".
-                if prefix == "ب" and rest.startswith("ه"):
-                    continue
-                if prefix.endswith(("ال", "لل")) and rest in _NOT_AFTER_ARTICLE:
-                    continue
-                if token.text.startswith(prefix) and len(rest) >= 2:
-                    forms.append((rest, PREFIX_STRIPPED_CONFIDENCE))
-        elif (
+            return ((token.text, EXACT_CONFIDENCE),)
+        if token.is_arabic:
+            return _arabic_forms(token.text)
+        if (
             self._fuzzy_index
             and len(token.text) >= self.fuzzy_min_length
             and token.text not in self._vocab
             and token.text.isascii()
         ):
-            candidates: set[str] = set()
-            for key in _deletes(token.text) | {token.text}:
-                candidates |= self._fuzzy_index.get(key, set())
-            text = token.text
-            for word in sorted(candidates):
-                # Same first and last letter: "hedache" is a typo of "headache", while
-                # "single"/"tingle" and "discharged"/"discharge" are other words.
-                if word[0] == text[0] and word[-1] == text[-1] and _within_one_edit(word, text):
-                    forms.append((word, FUZZY_CONFIDENCE))
-        return forms
+            # The same misspelling comes back in every message of a session, and the
+            # forms depend on the word alone: found once per matcher.
+            forms = self._fuzzy_forms.get(token.text)
+            if forms is None:
+                forms = self._fuzzy(token.text)
+                if len(self._fuzzy_forms) < FUZZY_FORMS_KEPT:
+                    self._fuzzy_forms[token.text] = forms
+            return forms
+        return ((token.text, EXACT_CONFIDENCE),)
+
+    def _fuzzy(self, text: str) -> tuple[tuple[str, float], ...]:
+        candidates: set[str] = set()
+        for key in _deletes(text) | {text}:
+            candidates |= self._fuzzy_index.get(key, set())
+        forms = [(text, EXACT_CONFIDENCE)]
+        for word in sorted(candidates):
+            # Same first and last letter: "hedache" is a typo of "headache", while
+            # "single"/"tingle" and "discharged"/"discharge" are other words.
+            if word[0] == text[0] and word[-1] == text[-1] and _within_one_edit(word, text):
+                forms.append((word, FUZZY_CONFIDENCE))
+        return tuple(forms)
 
     @staticmethod
     def _fits(part: str, forms: Sequence[tuple[str, float]]) -> float:
@@ -379,7 +407,7 @@ class PhraseMatcher(Generic[P]):
         parts: tuple[str, ...],
         pos: int,
         tokens: Sequence[Token],
-        variants: Sequence[list[tuple[str, float]]],
+        variants: Sequence[Sequence[tuple[str, float]]],
         inner: bool = True,
     ) -> tuple[int, float] | None:
         """End index and confidence of ``parts`` matched from token ``pos``, or None; a
