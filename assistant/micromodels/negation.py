@@ -115,10 +115,20 @@ class ContextMap:
         return frozenset(
             s.category
             for s in self.scopes
-            if overlaps(s.start, s.end, start, end)
-            # A phrase that holds its own trigger ("can't breathe") is not denied by it; one
-            # that only shares a word with it ("فيه دم" in "ما فيه دم") is.
-            and not (start <= s.trigger_start and s.trigger_end <= end)
+            if (
+                overlaps(s.start, s.end, start, end)
+                # A phrase that holds its own trigger ("can't breathe") is not denied by it;
+                # one that only shares a word with it ("فيه دم" in "ما فيه دم") is.
+                and not (start <= s.trigger_start and s.trigger_end <= end)
+            )
+            # What a past trigger names inside itself is past too: the fits of "no fits
+            # since 2019".
+            or (
+                s.category == "HISTORICAL"
+                and s.trigger_start <= start
+                and end <= s.trigger_end
+                and (start, end) != (s.trigger_start, s.trigger_end)
+            )
         )
 
     def in_trigger(self, start: int, end: int, category: Category) -> bool:
