@@ -1089,6 +1089,11 @@ def test_blood_said_without_a_site_is_not_placed_by_guess(
         ("ur", "ammi abhi behosh ho gayin, unhe sugar hai", "diabetes"),
         ("ur", "امی ابھی بے ہوش ہو گئیں، انہیں شوگر ہے", "diabetes"),
         ("en", "My mother suddenly can't lift her right hand. She is diabetic", "diabetes"),
+        # Said to be written or booked for the relative: that relative is the patient.
+        ("en", "Booking for my father, 70. He is diabetic and tired for a week.", "diabetes"),
+        ("ar", "أكتب عن أمي عمرها ٦٥، عندها سكر ومن أسبوع تعبانة", "diabetes"),
+        ("ur", "ابو کے لیے لکھ رہا ہوں، انہیں شوگر ہے اور ہفتے سے تھکاوٹ ہے", "diabetes"),
+        ("ur", "ammi ke liye likh rahi hun, unhe sugar hai aur hafte se thakan hai", "diabetes"),
     ],
 )
 def test_the_lasting_conditions_of_the_relative_who_is_the_patient_are_theirs(
@@ -1102,6 +1107,22 @@ def test_another_relatives_past_event_stays_family_history(understanding: Unders
     text = "my dad had a stroke at 60. my mum is confused since this morning, she has diabetes"
     analysis, _ = understanding.analyze(text, "en")
     assert "stroke" not in [f.code for f in analysis.findings if f.context == "current"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Booking for my mother, she has a cough for a week. Her sister had kidney failure."),
+        ("ar", "أكتب عن أبوي، عنده كحة من أسبوع. وجدي كان عنده فشل كلوي"),
+    ],
+)
+def test_the_relative_written_for_is_the_patient_but_not_another(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    current = {f.code for f in analysis.findings if f.context == "current"}
+    assert "cough" in current
+    assert "kidney_disease" not in current
 
 
 @pytest.mark.parametrize(

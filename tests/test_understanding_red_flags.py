@@ -663,6 +663,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "pregnancy_headache_warning_signs": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I'm 34 weeks pregnant, bad headache since lunch and I keep seeing flashing lights",
+                "I'm 34 weeks pregnant, no headache, my vision is fine and no swelling",
+                "My sister had a headache and blurred vision in her last pregnancy",
+            ),
+            "ar": (
+                "أنا حامل في الشهر الثامن وراسي يعورني وأشوف ومضات قدام عيوني",
+                "أنا حامل في الشهر الثامن وما عندي صداع ونظري عادي",
+                "أختي في حملها اللي فات كان عندها صداع وزغللة في العين",
+            ),
+            "ur": (
+                "میں حاملہ ہوں، سر میں درد ہے اور آنکھوں کے آگے چمکیلی لکیریں آتی ہیں",
+                "میں حاملہ ہوں، سر میں درد نہیں ہے اور نظر بالکل ٹھیک ہے",
+                "میری بہن کو پچھلے حمل میں سر درد اور دھندلا نظر آتا تھا",
+            ),
+        },
+    ),
     "pregnancy_pain_disabling": (
         "pregnancy_emergency",
         {
@@ -2384,6 +2404,44 @@ def test_dialect_wordings_of_an_emergency(
         ),
         ("ur", "sar mein dard hai, aisa dard unhon ne kabhi nahi jhela", "thunderclap_headache"),
         ("ar", "أخوي قرصتو نحلة وهسي عيونو وشفايفو ورمت", "anaphylaxis"),
+        # From the thirty-second split, in new words: lay images of the same emergencies.
+        (
+            "en",
+            "feels like someone parked a truck on my chest, my shirt is soaked through and the "
+            "ache goes to my jaw",
+            "cardiac_chest_pain",
+        ),
+        ("en", "mum keeps asking me who I am and thinks it is 1990", "confusion"),
+        ("ar", "كنت أمشي بالسوق وما حسيت بعمري إلا وأنا على الأرض", "fainting"),
+        ("ur", "لگتا ہے میرے نہ ہونے سے سب کی جان چھوٹ جائے گی", "suicide_risk"),
+        ("ur", "دفتر میں میٹنگ کے دوران ابو اچانک ڈھیر ہو گئے، کچھ دیر بعد ہوش آیا", "fainting"),
+        (
+            "ur",
+            "beta 5 saal ka hai, saans itni phooli hai ke ek lafz bol ke ruk jata hai",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "shrimp khaye the, ab hont phool ke mote ho gaye hain aur gale mein jaise kuch atak "
+            "raha hai",
+            "anaphylaxis",
+        ),
+        ("ur", "subah se teen dafa ulti ki aur har dafa khoon tha", "vomiting_blood"),
+        ("ur", "dada ji masjid mein khade khade dhaam se gir gaye", "fainting"),
+        ("ur", "maine saari neend ki goliyan gin ke alag rakh li hain", "suicide_risk"),
+        ("ur", "nani aaj subah se mujhe pehchan nai rhi", "confusion"),
+        (
+            "ur",
+            "bhirr ne kaata aur zuban itni sooj gayi ke munh mein nahi sama rahi",
+            "anaphylaxis",
+        ),
+        (
+            "ur",
+            "gym mein weights uthaye aur usi second sar mein phatne jaisa dard hua",
+            "thunderclap_headache",
+        ),
+        # The Urdu "بتایا" (told) is not an uncle ("تایا") who would make the wish his.
+        ("ur", "میری بیٹی نے آج بتایا کہ وہ اپنی کلائی کاٹنا چاہتی ہے", "suicide_risk"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2870,6 +2928,21 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "في النفس",
             "anaphylaxis",
         ),
+        # Sweat, not blood; fits long past; a niece's fits beside one's own child now; a car's
+        # jolts.
+        (
+            "en",
+            "played football in the heat, my shirt is soaked through, just a cough",
+            "heavy_bleeding",
+        ),
+        ("en", "epileptic since childhood on keppra, no fits since 2021, need a repeat", "seizure"),
+        ("ar", "بنت أختي عندها تشنجات مع الحرارة، وبنتي الحين حرارتها ٣٨، ما تشنجت", "seizure"),
+        (
+            "ur",
+            "میری بھانجی کو بخار میں دورے پڑتے ہیں، اور میری بیٹی کو ابھی بخار ہے، دورہ نہیں پڑا",
+            "seizure",
+        ),
+        ("ur", "ٹیکسی میں ہوں، پیٹ میں ہلکا درد ہے اور سڑک کے ہر جھٹکے پر بڑھ جاتا ہے", "seizure"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
