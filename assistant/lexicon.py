@@ -53,7 +53,31 @@ _EXTRA_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "\u200c": None, "
 EXACT_CONFIDENCE = 1.0
 PREFIX_STRIPPED_CONFIDENCE = 0.85
 FUZZY_CONFIDENCE = 0.75
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _KnowledgeLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """A safe loader (C-accelerated when built) that refuses a key given twice in one mapping:
+    YAML keeps the last silently, and the phrases an admin added under the first are lost."""
+
+
+def _mapping_without_repeats(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool):
+            continue
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} given twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_KnowledgeLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
+)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -66,7 +90,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read knowledge file ({exc.strerror})") from exc
     try:
-        return yaml.load(text, Loader=_LOADER)  # a safe loader (C-accelerated when built)
+        return yaml.load(text, Loader=_KnowledgeLoader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
 

@@ -815,6 +815,19 @@ def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
         Understanding(kb)
 
 
+def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path: Path) -> None:
+    # YAML would keep the second "chest_pain" list and lose the phrases of the first.
+    kb = _copy(tmp_path)
+    path = kb / "en" / "findings.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("findings:\n", "findings:\n  chest_pain: [ache in my ribs]\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"findings\.yaml: invalid YAML: key 'chest_pain' given"):
+        Understanding(kb)
+
+
 def test_triage_table_needs_a_default_rule(tmp_path: Path) -> None:
     kb = _copy(tmp_path)
     path = kb / "triage.yaml"

@@ -2442,6 +2442,36 @@ def test_dialect_wordings_of_an_emergency(
         ),
         # The Urdu "بتایا" (told) is not an uncle ("تایا") who would make the wish his.
         ("ur", "میری بیٹی نے آج بتایا کہ وہ اپنی کلائی کاٹنا چاہتی ہے", "suicide_risk"),
+        # From the thirty-third split, in new words.
+        (
+            "en",
+            "my toddler has a fever and little purple spots on his tummy that dont fade under "
+            "a glass",
+            "meningitis_signs",
+        ),
+        (
+            "en",
+            "he grabbed the back of his head, says it came on in one second, 10 out of 10",
+            "thunderclap_headache",
+        ),
+        ("ar", "أنا حامل في الشهر السادس وحسيت شي دافي ينزل ولقيت دم", "pregnancy_emergency"),
+        ("ar", "أخوي فجأة لسانه صار تقيل وحكيه مخربط", "stroke_signs"),
+        (
+            "ur",
+            "بیٹے کو دمہ ہے، ہر دو لفظ کے بعد رکتا ہے اور گلے کے نیچے گڑھا پڑتا ہے",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "ابو کا پورا جسم کانپنے لگا اور منہ سے جھاگ آئی", "seizure"),
+        (
+            "ur",
+            "nana ji ko subah se kuch samaj nai aa rha, mujhe apni behen samajh rahi hain",
+            "confusion",
+        ),
+        (
+            "ur",
+            "ammi ka munh ke ek kone se paani behne laga aur ek taraf ka gaal latka hua hai",
+            "stroke_signs",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2943,6 +2973,28 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "seizure",
         ),
         ("ur", "ٹیکسی میں ہوں، پیٹ میں ہلکا درد ہے اور سڑک کے ہر جھٹکے پر بڑھ جاتا ہے", "seizure"),
+        # A strained muscle hurts when the arm moves; a numb lip after the dentist with the
+        # smile the same; short of breath on exertion only.
+        (
+            "en",
+            "pulled a muscle at the gym, my chest hurts when I lift my arm, no sweating",
+            "cardiac_chest_pain",
+        ),
+        (
+            "en",
+            "half my lip is numb since the dentist injection an hour ago, my smile looks the same",
+            "stroke_signs",
+        ),
+        (
+            "ar",
+            "ينقطع نفسي شوي لما أمشي بسرعة، بس وأنا قاعد عادي ما فيني شي",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "کندھے کی ورزش کے بعد بازو اٹھاؤں تو سینے کے پٹھوں میں کھنچاؤ ہوتا ہے، پسینہ نہیں",
+            "cardiac_chest_pain",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
