@@ -325,11 +325,12 @@ def _without_apostrophes(parts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Words a matcher keeps the fuzzy forms of (a few MB at most; ordinary chat repeats words).
-FUZZY_FORMS_KEPT = 50_000
+# Words whose forms are kept once found: by each matcher for misspellings, and once for all
+# matchers for Arabic-script clitics (a few MB at most; ordinary chat repeats its words).
+FORMS_KEPT = 50_000
 
 
-@functools.lru_cache(maxsize=50_000)
+@functools.lru_cache(maxsize=FORMS_KEPT)
 def _arabic_forms(text: str) -> tuple[tuple[str, float], ...]:
     """An Arabic-script word and the word without each clitic prefix it may carry ("والصداع"
     -> "الصداع", "صداع"); the same for every matcher, so found once per word."""
@@ -402,7 +403,7 @@ class PhraseMatcher(Generic[P]):
             forms = self._fuzzy_forms.get(token.text)
             if forms is None:
                 forms = self._fuzzy(token.text)
-                if len(self._fuzzy_forms) < FUZZY_FORMS_KEPT:
+                if len(self._fuzzy_forms) < FORMS_KEPT:
                     self._fuzzy_forms[token.text] = forms
             return forms
         return ((token.text, EXACT_CONFIDENCE),)

@@ -1119,8 +1119,7 @@ def test_another_relatives_past_event_stays_family_history(understanding: Unders
 def test_the_relative_written_for_is_the_patient_but_not_another(
     understanding: Understanding, lang: str, text: str
 ) -> None:
-    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
-    current = {f.code for f in analysis.findings if f.context == "current"}
+    current = {f.code for f in _current(understanding, text, lang)}
     assert "cough" in current
     assert "kidney_disease" not in current
 
