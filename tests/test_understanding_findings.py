@@ -977,6 +977,30 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("do manzil chadhun to saans phoolta hai", "ur", "shortness_of_breath", True),
         # "the thought comes again and again" is not frequent urination.
         ("مرنے کا خیال بار بار آتا ہے", "ur", "frequent_urination", False),
+        # Everyday wordings from blind development round 20, in new sentences.
+        ("the cup keeps slipping out of her right hand", "en", "weakness", True),
+        ("his words are coming out thick", "en", "slurred_speech", True),
+        ("I feel wobbly when I stand", "en", "dizziness", True),
+        ("a bit puffed going up the stairs", "en", "shortness_of_breath", True),
+        ("he's whistling when he breathes", "en", "wheezing", True),
+        ("her ankles are puffy by the evening", "en", "swelling_of_legs", True),
+        ("she can't bend her chin down to her chest", "en", "stiff_neck", True),
+        ("did a positive test on Monday", "en", "pregnancy", True),
+        ("أمي بطنها يلوي عليها من الصبح", "ar", "abdominal_pain", True),
+        ("من الصبح الغرفة تدور بي", "ar", "dizziness", True),
+        ("ولدي نفسه قصير من العصر", "ar", "shortness_of_breath", True),
+        ("راسي عم يفرقع من امبارح", "ar", "headache", True),
+        ("الجرح الدم لسه ما وقف", "ar", "bleeding", True),
+        ("سانس لیتی ہے تو سیٹی جیسی آواز آتی ہے", "ur", "wheezing", True),
+        ("بھائی دو دن سے کچھ نہیں کھا رہا", "ur", "loss_of_appetite", True),
+        ("پیٹ سل جیسا سخت ہے", "ur", "rigid_abdomen", True),
+        ("baat karte hain to lafz aapas mein chipak rahe hain", "ur", "slurred_speech", True),
+        ("pait ko haath lagao to tawe ki tarah sakht", "ur", "rigid_abdomen", True),
+        ("do din se latrine bhi nai ayi", "ur", "constipation", True),
+        ("seerhiyan chadh ke sans phoolta hai", "ur", "shortness_of_breath", True),
+        # Nearly fainting is dizziness, not a faint.
+        ("washroom mein behosh hote hote bachi", "ur", "fainting", False),
+        ("washroom mein behosh hote hote bachi", "ur", "dizziness", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(
@@ -1296,6 +1320,10 @@ def test_a_relatives_story_told_now_after_the_comma_is_still_now(
             {"slurred_speech": False},
         ),
         ("ur", "bolna bilkul theek hai aur chehra bhi tedha nahi", {"slurred_speech": False}),
+        ("en", "headache for a day, no problem with light", {"photophobia": False}),
+        ("ar", "يدي تنمل شوي بس قوتي مثل قبل", {"weakness": False}),
+        ("ur", "halka pait dard hai, pait naram hai", {"rigid_abdomen": False}),
+        ("ur", "bukhar hai magar gardan araam se ghumata hai", {"stiff_neck": False}),
     ],
 )
 def test_normal_words_and_new_clauses(

@@ -2472,6 +2472,62 @@ def test_dialect_wordings_of_an_emergency(
             "ammi ka munh ke ek kone se paani behne laga aur ek taraf ka gaal latka hua hai",
             "stroke_signs",
         ),
+        # From blind development round 20, in new words.
+        (
+            "en",
+            "been on ibuprofen for weeks and today my poo came out like black tar",
+            "gi_bleeding",
+        ),
+        ("en", "my dad folded like a puppet when you cut the strings in the queue", "fainting"),
+        (
+            "en",
+            "she's allergic to sesame and now her tongue looks too big and it's like breathing "
+            "through a straw",
+            "anaphylaxis",
+        ),
+        (
+            "en",
+            "I keep thinking how quiet it would be if I just stepped off the roof",
+            "suicide_risk",
+        ),
+        ("en", "my brother says he wants to sleep and not wake up", "suicide_risk"),
+        (
+            "en",
+            "my uncle keeps rubbing his chest and the ache goes up into his bottom teeth",
+            "cardiac_chest_pain",
+        ),
+        (
+            "en",
+            "she said something popped in her head, like hot water pouring inside her skull",
+            "thunderclap_headache",
+        ),
+        (
+            "en",
+            "my wife is in her seventh month and there is blood on her trousers",
+            "pregnancy_emergency",
+        ),
+        ("ar", "أبوي يقول كأن أحد حاط كيس رز على صدره وعرقان", "cardiac_chest_pain"),
+        ("ar", "زوجي الوجع يعصر صدره زي الكماشة وطالع لسنانه", "cardiac_chest_pain"),
+        ("ar", "جدتي استفرغت شي مثل تفل الشاي", "vomiting_blood"),
+        ("ar", "أعد الحبوب وأقول لو أبلعهن كلهن محد بيفقدني", "suicide_risk"),
+        ("ar", "أختي كتبت إنها بدها تختفي من هالدنيا", "suicide_risk"),
+        ("ar", "دورتي قوية أغير الفوطة الكبيرة كل ساعة", "heavy_bleeding"),
+        ("ar", "من يومين صرت أنام قاعد على الكرسي عشان ألقط نفسي", "severe_breathing_difficulty"),
+        ("ar", "زوجتي حامل وتصرخ من وجع بطنها", "pregnancy_emergency"),
+        ("ar", "عمي الوجع في صدره طالع لأسنانه من نص ساعة", "cardiac_chest_pain"),
+        ("ur", "مونگ پھلی کھائی اور اب گلے میں جیسے لڈو اٹکا ہے", "anaphylaxis"),
+        ("ur", "نانا نے کافی جیسی الٹی کی ہے", "vomiting_blood"),
+        ("ur", "آٹھ مہینے کی حاملہ ہوں اور خون کی دھار بہہ رہی ہے", "pregnancy_emergency"),
+        ("ur", "mera munh neechay latka hua hai aur pani kone se beh gaya", "stroke_signs"),
+        ("ur", "dil karta hai ek qadam aage barha doon, kisi ko farq nahi parega", "suicide_risk"),
+        ("ur", "behen ki kalai pe taaza kat ke nishan hain", "suicide_risk"),
+        ("ur", "nani ko awazen di to koi jawab nahi mila", "unconsciousness"),
+        (
+            "ur",
+            "dada pait pakar ke pare hain, zara karwat lein to cheekh nikal jati hai",
+            "acute_abdomen",
+        ),
+        ("ur", "ammi apne hi ghar mein pooch rahi hain hum kis ke ghar aaye hain", "confusion"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -2995,6 +3051,9 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "کندھے کی ورزش کے بعد بازو اٹھاؤں تو سینے کے پٹھوں میں کھنچاؤ ہوتا ہے، پسینہ نہیں",
             "cardiac_chest_pain",
         ),
+        # A fit in the teens, none since; a neck stiff from driving is not a fit.
+        ("en", "I had fits as a teenager, none for ten years", "seizure"),
+        ("ar", "رقبتي تتخشب من المكيف بس ما عندي حرارة", "seizure"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
