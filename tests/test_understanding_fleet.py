@@ -281,6 +281,13 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("sulfa والی دوا سے خارش ہوتی ہے۔", "sulfa drugs", "itching"),
         ("عندي allergy من فستق العبيد من زمان", "peanuts", None),
         ("I'm allergic to ibuprofen, it makes me wheezy.", "ibuprofen", "wheezing"),
+        # Told as what happened or happens, with no word for allergy (the thirty-fourth
+        # split, read after its scoring, in new sentences).
+        ("latex والے دستانوں سے ہاتھوں پر خارش ہوتی ہے", "latex", "itching"),
+        ("sulfa والی دوا سے منہ میں چھالے پڑ گئے تھے", "sulfa drugs", "rash"),
+        ("مونگ پھلی کھانے سے چہرہ سوج گیا تھا، تب سے نہیں کھاتا", "peanuts", "swelling"),
+        ("mujhe dhool se alerji he", "dust", None),
+        ("latex gloves pehenti hun to haathon pe kharish hoti hai", "latex", "itching"),
     ],
 )
 def test_allergies(

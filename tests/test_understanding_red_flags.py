@@ -2528,6 +2528,27 @@ def test_dialect_wordings_of_an_emergency(
             "acute_abdomen",
         ),
         ("ur", "ammi apne hi ghar mein pooch rahi hain hum kis ke ghar aaye hain", "confusion"),
+        # From the thirty-fourth held-out split, read after its scoring, in new words.
+        ("en", "my brother says something burst in his head while lifting", "thunderclap_headache"),
+        ("en", "grandad doesnt reconise me today and keeps picking at the air", "confusion"),
+        ("ar", "صدري كأن أحد حاط عليه بلوك والعرق يصب مني", "cardiac_chest_pain"),
+        ("ar", "كل ما أمر على الجسر أفكر أوقف السيارة وأنط منه", "suicide_risk"),
+        (
+            "ar",
+            "زوجتي حامل ويعورها جنبها اليمين تحت بقوة ما تقدر توقف عدل",
+            "pregnancy_emergency",
+        ),
+        ("ur", "بھائی ابھی زمین پر گر کر کانپتے رہے اور زبان دانتوں میں آ گئی", "seizure"),
+        (
+            "ur",
+            "ammi ka baayan honth aur gaal latke hue hain, 20 minute ho gaye hain",
+            "stroke_signs",
+        ),
+        (
+            "ur",
+            "line mein khari thi ke neeche gir gayi, hosh aya to log pani chirak rahe the",
+            "fainting",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3054,6 +3075,11 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         # A fit in the teens, none since; a neck stiff from driving is not a fit.
         ("en", "I had fits as a teenager, none for ten years", "seizure"),
         ("ar", "رقبتي تتخشب من المكيف بس ما عندي حرارة", "seizure"),
+        (
+            "ar",
+            "أنهج شوي لما أطلع الدرج، بس وأنا قاعد أو راقد نفسي طبيعي",
+            "severe_breathing_difficulty",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
