@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from assistant.concepts import Duration, Finding, RedFlag
 from assistant.errors import ConfigError
-from assistant.lexicon import Doc, PhraseMatcher
+from assistant.lexicon import Doc, PhraseMatcher, load_yaml
 from assistant.understanding import Understanding
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -833,6 +833,28 @@ def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path: Path) -> No
     )
     with pytest.raises(ConfigError, match=r"findings\.yaml: invalid YAML: key 'chest_pain' given"):
         Understanding(kb)
+
+
+def _repeated_phrases(node: object, where: str) -> list[str]:
+    if isinstance(node, dict):
+        return [r for k, v in node.items() for r in _repeated_phrases(v, f"{where}/{k}")]
+    if isinstance(node, list):
+        words = [x for x in node if isinstance(x, str)]
+        found = [f"{where}: {w}" for w in sorted({w for w in words if words.count(w) > 1})]
+        return found + [
+            r for x in node if not isinstance(x, str) for r in _repeated_phrases(x, where)
+        ]
+    return []
+
+
+def test_no_knowledge_list_gives_a_phrase_twice() -> None:
+    # Lists merged by hand (two keys of one name made one) kept phrases both had given.
+    repeated = [
+        r
+        for path in sorted(KNOWLEDGE.rglob("*.yaml"))
+        for r in _repeated_phrases(load_yaml(path), path.relative_to(KNOWLEDGE).as_posix())
+    ]
+    assert repeated == []
 
 
 def test_triage_table_needs_a_default_rule(tmp_path: Path) -> None:
