@@ -1001,6 +1001,18 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         # Nearly fainting is dizziness, not a faint.
         ("washroom mein behosh hote hote bachi", "ur", "fainting", False),
         ("washroom mein behosh hote hote bachi", "ur", "dizziness", True),
+        # Blind development round 21, read after its scoring, in new sentences.
+        ("I feel light in the head when I stand", "en", "dizziness", True),
+        ("he keeps holding his belly and won't eat", "en", "abdominal_pain", True),
+        ("وإذا وقفت راسي يخف", "ar", "dizziness", True),
+        ("من أمس الضو يعورها", "ar", "photophobia", True),
+        ("عندي وجع تحت على اليمين من الصبح", "ar", "abdominal_pain", True),
+        ("ولدي ياخذ نفسه من بطنه", "ar", "shortness_of_breath", True),
+        ("بچہ رک کر سانس کھینچتا ہے", "ur", "shortness_of_breath", True),
+        ("بیٹی کا ساتواں مہینہ ہے", "ur", "pregnancy", True),
+        ("beti do lafz bol ke hanpti hai", "ur", "shortness_of_breath", True),
+        ("tube light se aankhon me sui chubhti hai", "ur", "photophobia", True),
+        ("khansne se pet me chhuri chalti hai", "ur", "abdominal_pain", True),
     ],
 )
 def test_everyday_words_that_contain_a_finding_or_a_medicine(

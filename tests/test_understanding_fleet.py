@@ -288,6 +288,22 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("مونگ پھلی کھانے سے چہرہ سوج گیا تھا، تب سے نہیں کھاتا", "peanuts", "swelling"),
         ("mujhe dhool se alerji he", "dust", None),
         ("latex gloves pehenti hun to haathon pe kharish hoti hai", "latex", "itching"),
+        # Told as what a substance did or does (blind development round 21, read after its
+        # scoring, in new sentences).
+        ("Penicillin gives her hives, so please avoid it.", "penicillin", "hives"),
+        ("Last winter Amoxil gave him a rash all over.", "amoxicillin", "rash"),
+        ("Those sticky plasters give me blisters.", "adhesive plaster", "rash"),
+        ("الفولتارين مرة خلّى وجهي ينتفخ", "NSAIDs", "swelling"),
+        ("أول مرة أكلت بيض طلعت لي حبوب في كل جسمي", "eggs", "rash"),
+        ("ربڑ کے دستانے پہنتی ہوں تو ہاتھوں پر خارش ہوتی ہے", "latex", "itching"),
+        ("Brufen سے میرے ہونٹ پھول جاتے ہیں", "ibuprofen", "swelling"),
+        ("Ek dafa Disprin khayi thi to hont sooj gaye the", "aspirin", "swelling"),
+        (
+            "Penicillin ka teeka laga tha to jism pe laal dhabbe nikal aaye the",
+            "penicillin",
+            "rash",
+        ),
+        ("Sulfa wali dawai se chaale par gaye the", "sulfa drugs", "rash"),
     ],
 )
 def test_allergies(
@@ -362,6 +378,9 @@ def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understandin
         "got a hedache and a runy nose, prob just a cold. no allergys",
         "Ma wee boy's had a sair ear since Tuesday. He's nae allergies.",
         "أخويا عنده حساسية من الفول السوداني. أنا الحمد لله ماعنديش حساسية من أي حاجة",
+        "Nothing has ever given me a reaction, not food and not medicines.",
+        "اسے کسی دوائی یا کھانے سے آج تک کچھ نہیں ہوا",
+        "kisi dawai ya khane se mujhe kabhi kuch nahi hua",
     ],
 )
 def test_no_known_allergies(understanding: Understanding, text: str) -> None:

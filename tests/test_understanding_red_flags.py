@@ -2549,6 +2549,54 @@ def test_dialect_wordings_of_an_emergency(
             "line mein khari thi ke neeche gir gayi, hosh aya to log pani chirak rahe the",
             "fainting",
         ),
+        # From blind development round 21, read after its scoring, in new sentences.
+        (
+            "en",
+            "My aunt went stiff as a board and her legs were jerking, it's stopped, "
+            "now she's very sleepy",
+            "seizure",
+        ),
+        ("en", "He went down like someone switched him off at the bus stop", "fainting"),
+        ("ar", "من الصبح رجعت مرتين شي أحمر مثل الدم", "vomiting_blood"),
+        ("ar", "أخوي يقول بيبلعها كلها ويرتاح من الدنيا", "suicide_risk"),
+        ("ar", "أبوي انطفى مثل اللمبة وهو واقف في الطابور", "fainting"),
+        ("ar", "أمي تطالعني كأنها أول مرة تشوفني من العصر", "confusion"),
+        ("ar", "صدري كأنه محزوم بحبل والعرق نازل مني", "cardiac_chest_pain"),
+        ("ur", "بیٹے کو بخار ہے اور گردن لکڑی جیسی سخت ہے", "meningitis_signs"),
+        ("ur", "بازار میں اندھیرا چھا گیا، آنکھ کھلی تو میں فرش پر تھی", "fainting"),
+        (
+            "ur",
+            "ٹیسٹ پازیٹو آیا ہے اور نیچے پیٹ میں جیسے چاقو گھونپا ہو، سیدھی کھڑی نہیں ہو پا رہی",
+            "pregnancy_emergency",
+        ),
+        ("ur", "دادی کے ہونٹ کا کونا لٹکا ہوا ہے اور بازو نہیں اٹھ رہا", "stroke_signs"),
+        ("ur", "جھینگے کھائے، ہونٹ پھول گئے اور گلے میں کچھ اٹکا ہوا لگ رہا ہے", "anaphylaxis"),
+        ("ur", "کھڑے کھڑے آنکھیں اوپر چڑھ گئیں اور پورا جسم تھرتھرانے لگا", "seizure"),
+        ("ur", "نانا ابھی بار بار پوچھ رہے ہیں یہ کس کا گھر ہے", "confusion"),
+        ("ur", "ابھی الٹی میں پسی ہوئی کافی جیسا آیا", "vomiting_blood"),
+        (
+            "ur",
+            "seene pe jaise kisi ne patthar rakh diya aur paseene se bheegi hui hun",
+            "cardiac_chest_pain",
+        ),
+        (
+            "ur",
+            "bhirr ke kaatne ke baad chehra phool gaya aur seeti ki awaaz ke saath saans "
+            "le raha hai",
+            "anaphylaxis",
+        ),
+        ("ur", "abhi ulti me kaafi ke phoog jaisa aaya", "vomiting_blood"),
+        (
+            "ur",
+            "lift me kala parda aa gaya aur agli cheez yaad hai ke log utha rahe the",
+            "fainting",
+        ),
+        (
+            "ur",
+            "biwi ke din poore hone wale hain, pet me itna dard ke bol nahi pa rahi",
+            "pregnancy_emergency",
+        ),
+        ("ur", "nani abhi baar baar poochti hain ye kis ka ghar hai", "confusion"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3079,6 +3127,13 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ar",
             "أنهج شوي لما أطلع الدرج، بس وأنا قاعد أو راقد نفسي طبيعي",
             "severe_breathing_difficulty",
+        ),
+        # Round 21: a chest that hurts when pressed or when the arm is stretched is strained.
+        ("ar", "بعد تمرين أمس صدري يعورني لما أضغط عليه أو أمد يدي", "cardiac_chest_pain"),
+        (
+            "en",
+            "my chest hurts where I press on it and when I stretch my arm",
+            "cardiac_chest_pain",
         ),
     ],
 )
