@@ -304,6 +304,8 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
             "rash",
         ),
         ("Sulfa wali dawai se chaale par gaye the", "sulfa drugs", "rash"),
+        # From the thirty-fifth split, read after its scoring: 'every time I eat'.
+        ("كل ما آكل بيض تطلع علي حكة", "eggs", "itching"),
     ],
 )
 def test_allergies(

@@ -2597,6 +2597,30 @@ def test_dialect_wordings_of_an_emergency(
             "pregnancy_emergency",
         ),
         ("ur", "nani abhi baar baar poochti hain ye kis ka ghar hai", "confusion"),
+        # From the thirty-fifth held-out split, read after its scoring, in new sentences.
+        ("en", "my cheast is tight like a belt and my left arm feels heavy", "cardiac_chest_pain"),
+        ("en", "He went down in the kitchen and didn't answer us for a bit", "fainting"),
+        (
+            "en",
+            "my uncle is diabetic, found him sweaty and talking rubbish in his room",
+            "confusion",
+        ),
+        (
+            "en",
+            "my wife is holding her belly, every bump in the road makes her scream",
+            "acute_abdomen",
+        ),
+        ("ar", "ولدي حرارته عالية وتخشب وصار يرجف", "seizure"),
+        ("ar", "أمي صارت تنام قاعدة، أول ما تنسدح تكتم وتلهث", "severe_breathing_difficulty"),
+        ("ar", "أنا خايفة من نفسي الليلة", "suicide_risk"),
+        ("ur", "دورے کے بعد بار بار پوچھ رہی ہے میں کہاں ہوں", "confusion"),
+        ("ur", "مونگ پھلی کھائی اور اب گلے میں جیسے کوئی پھندا کس رہا ہو", "anaphylaxis"),
+        ("ur", "حمل ہے اور پیٹ میں درد ہے، کسی طرح آرام نہیں", "pregnancy_emergency"),
+        (
+            "ur",
+            "abba ka daayan haath achanak dheela par gaya aur alfaaz gadmad hain",
+            "stroke_signs",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3135,6 +3159,8 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "my chest hurts where I press on it and when I stretch my arm",
             "cardiac_chest_pain",
         ),
+        # A faint a year ago ('saal bhar pehle') is past.
+        ("ur", "Saal bhar pehle blood dete hue behosh ho gaya tha, aaj theek hun", "fainting"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
