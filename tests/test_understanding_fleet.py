@@ -306,6 +306,10 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("Sulfa wali dawai se chaale par gaye the", "sulfa drugs", "rash"),
         # From the thirty-fifth split, read after its scoring: 'every time I eat'.
         ("كل ما آكل بيض تطلع علي حكة", "eggs", "itching"),
+        ("Dust sets me off every spring.", "dust", None),
+        ("اسے penicillin سے دانے نکلتے ہیں", "penicillin", "rash"),
+        ("Penicillin se mujhe dhapar nikal aate hain", "penicillin", "hives"),
+        ("Shehed ki makhi ke kaatne se haath sooj gaya tha", "bee or wasp stings", "swelling"),
     ],
 )
 def test_allergies(
