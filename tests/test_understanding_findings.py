@@ -1009,7 +1009,7 @@ def test_saying_a_function_is_fine_is_a_pertinent_negative(
         ("عندي وجع تحت على اليمين من الصبح", "ar", "abdominal_pain", True),
         ("ولدي ياخذ نفسه من بطنه", "ar", "shortness_of_breath", True),
         ("بچہ رک کر سانس کھینچتا ہے", "ur", "shortness_of_breath", True),
-        ("بیٹی کا ساتواں مہینہ ہے", "ur", "pregnancy", True),
+        ("بیوی کا ساتواں مہینہ ہے", "ur", "pregnancy", True),
         ("beti do lafz bol ke hanpti hai", "ur", "shortness_of_breath", True),
         ("tube light se aankhon me sui chubhti hai", "ur", "photophobia", True),
         ("khansne se pet me chhuri chalti hai", "ur", "abdominal_pain", True),

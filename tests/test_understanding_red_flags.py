@@ -2566,7 +2566,8 @@ def test_dialect_wordings_of_an_emergency(
         ("ur", "بازار میں اندھیرا چھا گیا، آنکھ کھلی تو میں فرش پر تھی", "fainting"),
         (
             "ur",
-            "ٹیسٹ پازیٹو آیا ہے اور نیچے پیٹ میں جیسے چاقو گھونپا ہو، سیدھی کھڑی نہیں ہو پا رہی",
+            "حمل کا ٹیسٹ پازیٹو آیا ہے اور نیچے پیٹ میں جیسے چاقو گھونپا ہو، "
+            "سیدھی کھڑی نہیں ہو پا رہی",
             "pregnancy_emergency",
         ),
         ("ur", "دادی کے ہونٹ کا کونا لٹکا ہوا ہے اور بازو نہیں اٹھ رہا", "stroke_signs"),
@@ -3161,6 +3162,12 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ),
         # A faint a year ago ('saal bhar pehle') is past.
         ("ur", "Saal bhar pehle blood dete hue behosh ho gaya tha, aaj theek hun", "fainting"),
+        # Everyday words that only look like the new emergency wordings of rounds 21 and 35.
+        ("en", "my back is stiff as a plank and sore after the long flight", "seizure"),
+        ("ur", "میرا کورونا ٹیسٹ پازیٹو آیا ہے اور پیٹ میں درد ہے", "pregnancy_emergency"),
+        ("ur", "Mera daant dheela par gaya hai aur bolne me takleef hai", "stroke_signs"),
+        ("ar", "ولدي أول ما ينسدح يكح شوي", "severe_breathing_difficulty"),
+        ("en", "she went down in the lift to get coffee and came back fine", "fainting"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
