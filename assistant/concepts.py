@@ -66,11 +66,14 @@ class Finding:
     # A relative's illness told in the past ("ammi had fits"): family history even when the
     # speaker goes on to tell of someone ill now. Internal to the fleet, not exported.
     told_as_past: bool = False
+    # The sentence the finding was read in (token sentence index), internal like told_as_past.
+    sentence: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["duration"] = self.duration.as_dict() if self.duration else None
         del data["told_as_past"]
+        del data["sentence"]
         return data
 
 

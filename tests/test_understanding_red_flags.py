@@ -2622,6 +2622,8 @@ def test_dialect_wordings_of_an_emergency(
             "abba ka daayan haath achanak dheela par gaya aur alfaaz gadmad hain",
             "stroke_signs",
         ),
+        # A relative's signs now beside another illness of the past in its own sentence.
+        ("en", "Dad is vomiting blood. His father had liver disease years ago.", "vomiting_blood"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(

@@ -268,6 +268,7 @@ class FindingsModel:
                 # Only a site the patient named: "كحة" alone has no location.
                 location=site if site not in NOT_A_LOCATION else None,
                 told_as_past=ctx == "family" and "HISTORICAL" in cats,
+                sentence=doc.tokens[span.start].sentence,
             )
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)

@@ -225,7 +225,11 @@ class RedFlagScreen:
         return self._said(doc, context, "acute_now")
 
     def relative_now(
-        self, doc: Doc, context: ContextMap, matches: Sequence[Match[str]] | None = None
+        self,
+        doc: Doc,
+        context: ContextMap,
+        matches: Sequence[Match[str]] | None = None,
+        findings: Sequence[Finding] = (),
     ) -> bool:
         """Whether a relative's signs are happening now: words say so ("suddenly", "this
         morning"), or nothing in the utterance tells of the past, a habit or a lasting
@@ -239,15 +243,35 @@ class RedFlagScreen:
             return False
         return self._said(
             doc, context, "acute_now", of_relative=True, matches=found
-        ) or self._told_as_now(context, found)
+        ) or self._told_as_now(doc, context, found, findings)
 
-    def _told_as_now(self, context: ContextMap, matches: Sequence[Match[str]]) -> bool:
+    def _told_as_now(
+        self,
+        doc: Doc,
+        context: ContextMap,
+        matches: Sequence[Match[str]],
+        findings: Sequence[Finding] = (),
+    ) -> bool:
         """Nothing tells of the past, a habit, a lasting condition or a hypothetical, and the
-        speaker does not go on to speak of themselves ("my mother fainted, I have a cough")."""
+        speaker does not go on to speak of themselves ("my mother fainted, I have a cough").
+        Words of the past in a sentence of their own that tells of another illness ("ابو کو
+        ... خون کی الٹی ... دادا جان بھی جگر کی بیماری سے گئے تھے") date that illness, not the
+        relative's signs told in other sentences; alone ("that was last year"), or beside the
+        signs, they still date everything."""
+        acute = {f.sentence for f in findings if self._acute_of_others(f)}
+        told_of = {f.sentence for f in findings if f.present}
+
+        def dates_the_signs(at: int) -> bool:
+            sentence = doc.tokens[at].sentence
+            return not acute or sentence in acute or sentence not in told_of
+
         return (
-            not any(s.category in ("HISTORICAL", "HYPOTHETICAL") for s in context.scopes)
+            not any(
+                s.category in ("HISTORICAL", "HYPOTHETICAL") and dates_the_signs(s.trigger_start)
+                for s in context.scopes
+            )
             and not any(context.turned_to_self(t) for t in context.own_turns)
-            and not any(m.payload == "told_as_past" for m in matches)
+            and not any(m.payload == "told_as_past" and dates_the_signs(m.start) for m in matches)
         )
 
     def habitual(self, doc: Doc, context: ContextMap) -> bool:
@@ -286,7 +310,9 @@ class RedFlagScreen:
         It becomes a current finding; a relative's chronic condition or past illness stays
         family history."""
         kept = list(findings)
-        if not any(self._acute_of_others(f) for f in kept) or not self.relative_now(doc, context):
+        if not any(self._acute_of_others(f) for f in kept) or not self.relative_now(
+            doc, context, findings=kept
+        ):
             return kept
         return [replace(f, context="current") if self._acute_of_others(f) else f for f in kept]
 
@@ -335,7 +361,7 @@ class RedFlagScreen:
                 said_of_others.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
             elif not categories:
                 evidence.setdefault(m.payload, []).append(doc.evidence(m.start, m.end))
-        if self.relative_now(doc, context, matches):
+        if self.relative_now(doc, context, matches, findings):
             # The speaker may be a caregiver: what is happening now to the person spoken of counts.
             for f in findings:
                 if self._acute_of_others(f):
