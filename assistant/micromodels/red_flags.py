@@ -235,7 +235,9 @@ class RedFlagScreen:
         morning"), or nothing in the utterance tells of the past, a habit or a lasting
         condition ("my uncle's mouth went crooked and his words are coming out mushy"). A
         relative said to be in hospital already is not the patient being brought.
-        ``matches``: the cues already found in ``doc``, when the caller has them."""
+        ``matches``: the cues already found in ``doc``, when the caller has them.
+        ``findings``: those read in ``doc``, whose sentences tell which words of the past date
+        the relative's signs (``_told_as_now``)."""
         found = self._cues(doc) if matches is None else matches
         if self._said(doc, context, "in_hospital", matches=found):
             # "My nan fainted at church and she's in hospital now": cared for there already
