@@ -310,6 +310,14 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("اسے penicillin سے دانے نکلتے ہیں", "penicillin", "rash"),
         ("Penicillin se mujhe dhapar nikal aate hain", "penicillin", "hives"),
         ("Shehed ki makhi ke kaatne se haath sooj gaya tha", "bee or wasp stings", "swelling"),
+        (
+            "Please don't give me Septrin, it gave me big painful blisters in my mouth.",
+            "sulfa drugs",
+            "rash",
+        ),
+        ("ما تتحمل أوجمنتين، آخر مرة طلعت فيها حبوب حمر في كل جسمها", "amoxicillin", "rash"),
+        ("unhe Disprin nahi deni, ek dafa li thi to hont sooj gaye the", "aspirin", "swelling"),
+        ("ما أقدر ألبس gloves من نوع latex، تطلع في يدي فقاقيع وحكة", "latex", "rash"),
     ],
 )
 def test_allergies(

@@ -2624,6 +2624,29 @@ def test_dialect_wordings_of_an_emergency(
         ),
         # A relative's signs now beside another illness of the past in its own sentence.
         ("en", "Dad is vomiting blood. His father had liver disease years ago.", "vomiting_blood"),
+        (
+            "en",
+            "on a video call the right side of his mouth slid down like a melted candle",
+            "stroke_signs",
+        ),
+        (
+            "en",
+            "she grabbed the back of her head, like someone hit her skull with a bat",
+            "thunderclap_headache",
+        ),
+        ("ar", "ولدي يكح وصدره يصفر، يقول كلمتين ويوقف ياخذ نفس", "severe_breathing_difficulty"),
+        ("ar", "قال لي بصراحة إنو بيفكر يخلص من نفسو", "suicide_risk"),
+        ("ar", "أمي من بعد الغدا صارت غريبة، تسألني انتي منو", "confusion"),
+        (
+            "ur",
+            "چاکلیٹ کھا لی جس کے اندر شاید مونگ پھلی کا مکھن تھا، ہونٹ پھول کر موٹے ہو گئے",
+            "anaphylaxis",
+        ),
+        ("ur", "آج صبح ناشتے پر بولا کہ چھت سے کود جاؤں تو سب کی جان چھوٹ جائے", "suicide_risk"),
+        ("ur", "آج دوپہر سے ہر گھنٹے بڑا والا پیڈ پورا بھیگ جاتا ہے", "heavy_bleeding"),
+        ("ur", "churi angoothe me ghus gayi, khoon dhaar ki tarah nikalta hai", "heavy_bleeding"),
+        ("ur", "abbu lehra kar farsh pe gir gaye, phir khud hi hosh me aa gaye", "fainting"),
+        ("ur", "dadi aaj subah se mujhe meri ammi ke naam se bula rahi hain", "confusion"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3170,6 +3193,23 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
         ("ur", "Mera daant dheela par gaya hai aur bolne me takleef hai", "stroke_signs"),
         ("ar", "ولدي أول ما ينسدح يكح شوي", "severe_breathing_difficulty"),
         ("en", "she went down in the lift to get coffee and came back fine", "fainting"),
+        (
+            "en",
+            "I can talk normally and sleep lying flat, a little out of breath on the stairs",
+            "severe_breathing_difficulty",
+        ),
+        ("ar", "بنتي كان عندها صرع وهي صغيرة، وآخر نوبة كانت من ست سنين", "seizure"),
+        (
+            "ur",
+            "میں امید سے ہوں۔ پہلے حمل میں شروع میں خون آیا تھا، اس بار کوئی خون نہیں آیا",
+            "pregnancy_emergency",
+        ),
+        (
+            "ur",
+            "بخار ہے اور دانے نکلے، گلاس سے دبا کر دیکھا تو دانے غائب ہو جاتے ہیں",
+            "meningitis_signs",
+        ),
+        ("ur", "sar me dard hai. Koi jhatka, behoshi ya zaban katne wali baat nahi hui", "seizure"),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
