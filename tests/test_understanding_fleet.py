@@ -318,6 +318,7 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("ما تتحمل أوجمنتين، آخر مرة طلعت فيها حبوب حمر في كل جسمها", "amoxicillin", "rash"),
         ("unhe Disprin nahi deni, ek dafa li thi to hont sooj gaye the", "aspirin", "swelling"),
         ("ما أقدر ألبس gloves من نوع latex، تطلع في يدي فقاقيع وحكة", "latex", "rash"),
+        ("bachpan mein penicillin se saara jism laal ho gaya tha", "penicillin", "rash"),
     ],
 )
 def test_allergies(

@@ -2647,6 +2647,45 @@ def test_dialect_wordings_of_an_emergency(
         ("ur", "churi angoothe me ghus gayi, khoon dhaar ki tarah nikalta hai", "heavy_bleeding"),
         ("ur", "abbu lehra kar farsh pe gir gaye, phir khud hi hosh me aa gaye", "fainting"),
         ("ur", "dadi aaj subah se mujhe meri ammi ke naam se bula rahi hain", "confusion"),
+        (
+            "en",
+            "every bump in the car made him scream, pain in the lower right of his belly",
+            "acute_abdomen",
+        ),
+        ("ar", "أرسل لي رسالة يقول سامحني وإنه بيخلص من حياته الليلة", "suicide_risk"),
+        (
+            "ur",
+            "سانس اتنی اکھڑی ہوئی ہے کہ دو تین لفظ بول کر رکنا پڑتا ہے",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "حمل کا ٹیسٹ مثبت آیا تھا۔ آج صبح سے پیٹ کی دائیں طرف جیسے چھری چل رہی ہو",
+            "pregnancy_emergency",
+        ),
+        (
+            "ur",
+            "Augmentin کی پہلی گولی کے آدھے گھنٹے بعد سانس لینے میں گھٹن ہو رہی ہے",
+            "anaphylaxis",
+        ),
+        ("ur", "ammi ke saath mall mein thi, achank unka munh tedha sa ho gaya", "stroke_signs"),
+        (
+            "ur",
+            "Biwi ka doosra mahina chal raha hai, pait mein chhuri jaisa tez dard hai",
+            "pregnancy_emergency",
+        ),
+        ("ur", "abbu aaj dopahar se pooch rahe hain ke hum kahan hain", "confusion"),
+        ("ur", "chhuri se kat laga, khoon rukta hi nahi, 3 towel laal ho gaye", "heavy_bleeding"),
+        (
+            "ur",
+            "chhati pe jaise kisi ne aate ki bori rakh di ho, dard upar jabray tak ja raha hai",
+            "cardiac_chest_pain",
+        ),
+        (
+            "en",
+            "I'm 7 weeks pregnant, pain low in my belly and now my shoulder hurts",
+            "pregnancy_emergency",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3210,6 +3249,14 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "meningitis_signs",
         ),
         ("ur", "sar me dard hai. Koi jhatka, behoshi ya zaban katne wali baat nahi hui", "seizure"),
+        ("ar", "ولدي حرارته ٣٨ ونص وجسمه يرجف من البرد، بس هو واعي ويرد علي", "stroke_signs"),
+        ("ar", "كان عندي صرع وأنا صغير، آخر نوبة من 12 سنة", "seizure"),
+        (
+            "ur",
+            "سیڑھیاں چڑھوں تو تھوڑا سانس پھول جاتا ہے۔"
+            " ہونٹ نیلے ہونا یا لیٹ کر سانس رکنا ایسا کچھ نہیں",
+            "severe_breathing_difficulty",
+        ),
     ],
 )
 def test_what_is_over_past_reassuring_or_asked_stays_silent(
