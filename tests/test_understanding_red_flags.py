@@ -703,6 +703,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "pregnancy_pain_with_shoulder_or_faint": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I'm 7 weeks pregnant, pain low in my belly and now my shoulder hurts",
+                "I'm 7 weeks pregnant, a little pain low in my belly, no shoulder pain, no faint",
+                "My sister had belly pain and shoulder pain in her pregnancy years ago",
+            ),
+            "ar": (
+                "أنا حامل في الشهر الثاني وعندي وجع في بطني ووجع في كتفي",
+                "أنا حامل في الشهر الثاني وعندي وجع خفيف في بطني، ما فيه وجع في كتفي",
+                "أختي في حملها اللي فات كان عندها وجع في بطنها وكتفها",
+            ),
+            "ur": (
+                "میں حاملہ ہوں، پیٹ میں درد ہے اور کندھے میں بھی درد ہے",
+                "میں حاملہ ہوں، پیٹ میں ہلکا درد ہے، کندھے میں کوئی درد نہیں",
+                "میری بہن کو پچھلے حمل میں پیٹ اور کندھے میں درد تھا",
+            ),
+        },
+    ),
     "pregnancy_severe_pain": (
         "pregnancy_emergency",
         {
