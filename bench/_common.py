@@ -19,6 +19,9 @@ if str(REPO) not in sys.path:
 KNOWLEDGE_DIR = REPO / "knowledge"
 GOLD_DIR = REPO / "tests" / "data"
 SHARED_DATA = REPO.parent / "shared" / "data"
+# The app's own cache of the red-flag examples' vectors (``data/cache`` under the default
+# data folder): a bench run after the first embeds only the examples that changed.
+CACHE_DIR = REPO / "data" / "cache"
 
 # The scoring rules are the app's own (`intake eval` scores with them too): one copy.
 
@@ -32,7 +35,7 @@ def load_fleet() -> Analyzer | None:
     try:
         from assistant.understanding import Understanding
 
-        fleet = Understanding(KNOWLEDGE_DIR)
+        fleet = Understanding(KNOWLEDGE_DIR, cache_dir=CACHE_DIR)
         warm_up = getattr(fleet, "warm_up", None)
         if callable(warm_up):
             warm_up()

@@ -457,6 +457,28 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
             "he is not making sense and called me by his sister's name",
             {"confusion": True},
         ),
+        # A denial said as the reply to a question denies what was asked about, and only a
+        # denial standing alone is a reply ("no fever" after a question is not one).
+        (
+            "chest pain? no, nothing like that, just this cough at night",
+            {"chest_pain": False, "cough": True},
+        ),
+        (
+            "ألم في الصدر؟ لا والله ما فيه، بس حلقي يعورني",
+            {"chest_pain": False, "sore_throat": True},
+        ),
+        (
+            "الٹی میں خون؟ نئیں جی، بس کھانا ہی نکلا تھا",
+            {"vomiting_blood": False, "vomiting": True},
+        ),
+        ("gardan akri hui? nai, bas halka sa bukhar hai", {"stiff_neck": False, "fever": True}),
+        (
+            "you asked about weakness in my arm - no, only a headache",
+            {"weakness": False, "headache": True},
+        ),
+        ("my head hurts, is it the heat? no fever though", {"headache": True, "fever": False}),
+        # "so much that" opens a clause its denial stays in: the pain is there.
+        ("پیٹ میں درد اتنا کہ کروٹ بھی نہیں لے سکتا", {"abdominal_pain": True}),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:

@@ -319,6 +319,16 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("unhe Disprin nahi deni, ek dafa li thi to hont sooj gaye the", "aspirin", "swelling"),
         ("ما أقدر ألبس gloves من نوع latex، تطلع في يدي فقاقيع وحكة", "latex", "rash"),
         ("bachpan mein penicillin se saara jism laal ho gaya tha", "penicillin", "rash"),
+        # Just eaten, taken or met, with an allergic reaction now (round 23).
+        ("Had prawns at lunch and now my lips are swelling", "shellfish", "swelling"),
+        ("ابھی مونگ پھلی والا بسکٹ کھایا، ہونٹ سوج رہے ہیں", "peanuts", "swelling"),
+        ("اكلت كيوي قبل شوي وطلع حول فمي طفح يحك", "kiwi fruit", "rash"),
+        (
+            "Brufen ki goli li thi subah, ab baazu pe laal daane aur kharish hai",
+            "ibuprofen",
+            "rash",
+        ),
+        ("لما البس gloves من الـ latex ايديني تحمر وتحكني", "latex", "itching"),
     ],
 )
 def test_allergies(
@@ -396,6 +406,8 @@ def test_eating_with_a_symptom_is_not_a_food_allergy(understanding: Understandin
         "Nothing has ever given me a reaction, not food and not medicines.",
         "اسے کسی دوائی یا کھانے سے آج تک کچھ نہیں ہوا",
         "kisi dawai ya khane se mujhe kabhi kuch nahi hua",
+        "allergies? none alhamdulillah, not to medicine, not to food",
+        "koi allerji nhi hai mujhe, na kisi dawai se na khane se",
     ],
 )
 def test_no_known_allergies(understanding: Understanding, text: str) -> None:
@@ -414,6 +426,10 @@ def test_no_known_allergies(understanding: Understanding, text: str) -> None:
         "I'm not allergic to penicillin, sulfa or aspirin",
         "Panadol makes my headache better",
         "Panadol lene se sar dard theek hota hai",
+        # A medicine taken for a complaint told before it is no allergy.
+        "My cheek is swollen from the bad tooth, I took Brufen 400 but it did nothing",
+        # Nor is a meal before a stomach ache.
+        "had chicken shawarma last night and now my stomach hurts",
     ],
 )
 def test_not_mentioned_or_one_denied_allergy_is_not_no_known_allergies(
@@ -1096,3 +1112,24 @@ def test_an_unexpected_failure_anywhere_escalates(
     assert analysis.escalated is True
     assert [f.code for f in analysis.red_flags] == ["screening_error"]
     assert traces[-1].status == "escalated"
+
+
+@pytest.mark.parametrize(
+    ("text", "substance", "complaints"),
+    [
+        ("ate kiwi from the fruit plate, now my mouth is itchy", "kiwi fruit", {"itching"}),
+        (
+            "شہد کی مکھی نے کاٹا تھا، پورے بازو پر دانے اور خارش ہے",
+            "bee or wasp stings",
+            {"rash", "itching"},
+        ),
+    ],
+)
+def test_a_reaction_to_what_was_just_met_is_also_a_complaint_now(
+    understanding: Understanding, text: str, substance: str, complaints: set[str]
+) -> None:
+    """The allergy is recorded, and the reaction stays among the patient's findings now."""
+    analysis, _ = understanding.analyze(text)
+    assert [a.substance for a in analysis.allergies] == [substance]
+    now = {f.code for f in analysis.findings if f.present and f.context == "current"}
+    assert complaints <= now

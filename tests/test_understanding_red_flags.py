@@ -2706,6 +2706,17 @@ def test_dialect_wordings_of_an_emergency(
             "I'm 7 weeks pregnant, pain low in my belly and now my shoulder hurts",
             "pregnancy_emergency",
         ),
+        # A reply that is no denial keeps the question's emergency.
+        (
+            "en",
+            "chest pain? yes, crushing, going down my left arm, no idea why",
+            "cardiac_chest_pain",
+        ),
+        (
+            "ur",
+            "saans ka poocha? haan ji, let kar saans nahi aata, baith ke sona parta hai",
+            "severe_breathing_difficulty",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3276,6 +3287,33 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "سیڑھیاں چڑھوں تو تھوڑا سانس پھول جاتا ہے۔"
             " ہونٹ نیلے ہونا یا لیٹ کر سانس رکنا ایسا کچھ نہیں",
             "severe_breathing_difficulty",
+        ),
+        # Denials said as the reply to a question (round 23 of the development split).
+        (
+            "en",
+            "I asked my dad whether he ever thinks about ending his life, he said no, never",
+            "suicide_risk",
+        ),
+        ("ar", "سألت اخوي اذا يفكر يأذي نفسه، ضحك وقال لا والله ابد، بس ضغط شغل", "suicide_risk"),
+        (
+            "ur",
+            "بیٹے سے پوچھا کبھی خود کو نقصان پہنچانے کا خیال آیا؟ کہنے لگا نہیں ابو، کبھی نہیں",
+            "suicide_risk",
+        ),
+        ("ur", "gardan akri hui hai? nahi ji, bas halka bukhar hai kal se", "meningitis_signs"),
+        ("ar", "حامل في الشهر الرابع، وسألتيني عن النزيف؟ لا، ولا نقطة دم", "pregnancy_emergency"),
+        ("ur", "الٹی میں خون؟ نہیں جی، بس کھانا نکلا تھا دو دفعہ", "vomiting_blood"),
+        # What came before "since that day" is the past.
+        (
+            "ar",
+            "مره عطوني ابرة فولتارين وضاق نفسي، ومن يومها ما اخذها. الحين بس عندي صداع",
+            "anaphylaxis",
+        ),
+        # A year tells the past.
+        (
+            "ur",
+            "۲۰۱۸ میں معدے سے خون آیا تھا، ہسپتال میں داخل رہا، اب سب ٹھیک ہے",
+            "vomiting_blood",
         ),
     ],
 )

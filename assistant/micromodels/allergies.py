@@ -1,8 +1,9 @@
 """Allergies: substance and reaction, and an explicit "no known allergies".
 
 A substance counts as an allergy when the sentence says so ("allergic to", "حساسية من",
-"سے الرجی") or links it to a reaction ("penicillin gives me a rash"). A denied allergy
-trigger with no specific substance ("no allergies", "ما عندي حساسية",
+"سے الرجی"), links it to a reaction ("penicillin gives me a rash"), or tells it just eaten,
+taken or met with an allergic reaction now ("had prawns at lunch, now my lips swell"). A
+denied allergy trigger with no specific substance ("no allergies", "ما عندي حساسية",
 "مجھے کسی چیز سے الرجی نہیں", "NKDA") sets ``no_known_allergies``: distinct from an
 utterance that never mentions allergies.
 """
@@ -30,8 +31,16 @@ from assistant.lexicon import (
 from assistant.micromodels.base import Result, sha256_of, timed
 from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap, Scope
 
-_KEYS = ("triggers", "no_known_allergies", "reaction_links", "today", "substances", "reactions")
+_CUES = ("triggers", "no_known_allergies", "reaction_links", "today", "exposures")
+_KEYS = (*_CUES, "substances", "reactions")
 GENERIC_SUBSTANCES = frozenset({"medicine_unspecified", "food_unspecified"})
+# What a substance just eaten, taken or met does when it is an allergy: told with an exposure
+# ("had prawns at lunch, now my lips are swelling", "ابھی مونگ پھلی کھائی، ہونٹ سوج رہے ہیں"),
+# these make the substance an allergy; a stomach ache after a meal does not.
+EXPOSURE_WORDS = 4
+EXPOSURE_REACTIONS = frozenset(
+    {"rash", "hives", "itching", "swelling", "anaphylaxis", "breathing_difficulty", "wheezing"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +64,7 @@ class AllergiesModel:
         for _lang, path in language_files(knowledge_dir, "allergies"):
             paths.append(path)
             data = check_mapping(load_yaml(path), "top level", path, allowed=_KEYS)
-            for key in ("triggers", "no_known_allergies", "reaction_links", "today"):
+            for key in _CUES:
                 if key in data:
                     self._cues += [(p, key) for p in str_list(data[key], key, path)]
             self._substances += entries_from_table(
@@ -108,6 +117,10 @@ class AllergiesModel:
             # "not allergic to penicillin" denies one substance, not every allergy.
             specific = [m for m in s_subs if m.payload not in GENERIC_SUBSTANCES]
             linked = live or (any(c.payload == "reaction_links" for c in s_cues) and s_reacts)
+            # "ate kiwi, now my mouth is itchy": a substance just met, then an allergic
+            # reaction; only the substance eaten, taken or met is the allergy.
+            exposures = {} if linked else _exposed_to(doc, context, s_cues, specific, s_reacts)
+            exposed = list(exposures)
             said_none = any(c.payload == "no_known_allergies" for c in s_cues)
             # "peanuts make me itch, no allergy to medicines": the named, linked substance
             # stands; the denial covers the rest.
@@ -119,19 +132,21 @@ class AllergiesModel:
             ):
                 nka = True
                 continue
-            if not linked:
+            if not linked and not exposed:
                 continue
             # "sulfa medicines", "eating shrimp": the general word goes with the named one;
             # alone it is an allergy only when the sentence says allergy ("کھانے کے بعد" is
             # "after eating", not a food allergy).
-            kept_subs = named_here or (kept_subs if live else [])
+            kept_subs = exposed or named_here or (kept_subs if live else [])
             # "allergic to dust, now my eyes are red": what comes after "now" is today's.
             today = [c for c in s_cues if c.payload == "today"]
             told = [r for r in s_reacts if "FAMILY" not in context.categories(r.start, r.end)]
             for m in kept_subs:
                 if m.payload in allergies:
                     continue
-                linked_reacts = _reactions_of(doc, m, told, s_subs + today)
+                # After an exposure, the reaction told "now" is the substance's own.
+                bounds = s_subs if m in exposed else s_subs + today
+                linked_reacts = _reactions_of(doc, m, told, bounds)
                 if not told and not here(substances, sentence + 1):
                     # "I'm allergic to sulfa. I break out in a rash." names the reaction next.
                     linked_reacts = [
@@ -139,7 +154,9 @@ class AllergiesModel:
                         for r in here(reactions, sentence + 1)
                         if not context.categories(r.start, r.end)
                     ][:1]
-                span = [m] + [c for c in live] + linked_reacts
+                # A reaction to what was just eaten or taken is the patient's complaint now:
+                # the allergy's words are the substance and the exposure ("had prawns").
+                span = [m, exposures[m]] if m in exposures else [m, *live, *linked_reacts]
                 start = min(x.start for x in span)
                 end = max(x.end for x in span)
                 read.update(range(start, end))
@@ -153,6 +170,37 @@ class AllergiesModel:
                     reaction=self.vocab.reactions[first] if first else None,
                 )
         return AllergyList(list(allergies.values()), nka and not allergies, frozenset(read))
+
+
+def _exposed_to(
+    doc: Doc,
+    context: ContextMap,
+    cues: list[Match[str]],
+    substances: list[Match[str]],
+    reactions: list[Match[str]],
+) -> dict[Match[str], Match[str]]:
+    """The substances just eaten, taken or met (an ``exposures`` cue within
+    ``EXPOSURE_WORDS`` words of it, in its clause: "had prawns", "بھڑ نے ... ڈنک مارا") when
+    an allergic reaction not denied comes after the cue: "started the amoxicillin yesterday,
+    now an itchy rash"; not "my cheek is swollen, I took Brufen". Each with its cue."""
+    found: dict[Match[str], Match[str]] = {}
+    for cue in cues:
+        if cue.payload != "exposures" or context.categories(cue.start, cue.end):
+            continue
+        if not any(
+            r.start >= cue.end
+            and r.payload in EXPOSURE_REACTIONS
+            and not context.categories(r.start, r.end)
+            for r in reactions
+        ):
+            continue
+        for m in substances:
+            if context.categories(m.start, m.end) or m in found:
+                continue
+            lo, hi = (m.end, cue.start) if m.end <= cue.start else (cue.end, m.start)
+            if not _clause_break(doc, lo, hi) and doc.words_between(lo, hi) <= EXPOSURE_WORDS:
+                found[m] = cue
+    return found
 
 
 def _allergy_opens_a_clause(

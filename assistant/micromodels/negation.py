@@ -41,7 +41,13 @@ CATEGORIES: tuple[Category, ...] = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHET
 # CONTINUES marks the past-tense word that ends a clause ("تھا", "tha"): after a comma, a
 # clause ending in it goes on with the relative's past told in the clause before it
 # ("ابا کو پچھلے سال فالج ہوا تھا، منہ ٹیڑھا ہو گیا تھا").
-_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT", "CONTINUES")
+# ASKED marks a question put to the patient or a relative ("I asked her if", "سألته اذا",
+# "... کا پوچھا"), its scope the words asked about; ANSWER_NO a denial said as the reply ("no",
+# "لا والله", "نئیں جی"), which denies the question just before it: "chest pain? no, nothing
+# like that", "asked him if he thinks of hurting himself, he said no".
+# SAYS marks who gives the reply, between the question and it ("she says", "قال", "کہنے لگی").
+_QUESTION_KINDS = ("ASKED", "ANSWER_NO", "SAYS")
+_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT", "CONTINUES", *_QUESTION_KINDS)
 _DIRECTIONS = ("forward", "backward", "bidirectional")
 _RULE_KEYS = (
     "category",
@@ -55,6 +61,9 @@ _RULE_KEYS = (
     "phrases",
 )
 DEFAULT_MAX_SCOPE = 8
+# A question told without a word for asking ("chest pain? no"): its last clause, up to this
+# many words before the question mark.
+QUESTION_WORDS = 10
 # A comma followed by more words than this starts a new clause (see _new_clause).
 LIST_ITEM_WORDS = 3
 
@@ -178,7 +187,7 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
                     f"{path}: {where}.category must be one of {', '.join(_KINDS)}, got {kind!r}"
                 )
             direction = rule.get("direction", "forward")
-            if kind in CATEGORIES and direction not in _DIRECTIONS:
+            if (kind in CATEGORIES or kind == "ASKED") and direction not in _DIRECTIONS:
                 choices = ", ".join(_DIRECTIONS)
                 raise ConfigError(
                     f"{path}: {where}.direction must be one of {choices}, got {direction!r}"
@@ -273,7 +282,9 @@ class ContextModel:
             and overlaps(a.start, a.end, t.start, t.end)
         }
         sparing = {t for t, _ in spared}
-        chosen = longest_non_overlapping([m for m in kept if m not in sparing])
+        chosen = longest_non_overlapping(
+            [m for m in kept if m not in sparing and m.payload.kind not in _QUESTION_KINDS]
+        )
         triggers = [m for m in kept if m.payload.kind in CATEGORIES]
         # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it.
         # Terminators may overlap each other ("i have" and "i"): every one of them counts.
@@ -350,6 +361,14 @@ class ContextModel:
                     scopes.append(Scope(category, m.start, m.end, start, m.start))
         continues = [m for m in kept if m.payload.kind == "CONTINUES"]
         scopes += _past_story_goes_on(scopes, continues, own, doc)
+        denials = {m.start for m in triggers if m.payload.kind == "NEGATED"}
+        scopes += _answered_no(
+            [m for m in kept if m.payload.kind == "ASKED"],
+            [m for m in kept if m.payload.kind == "ANSWER_NO"],
+            {i for m in kept if m.payload.kind == "SAYS" for i in range(m.start, m.end)},
+            denials,
+            doc,
+        )
         return _speaking_for_patient(scopes, anaphors, current, own, doc), own
 
 
@@ -382,6 +401,90 @@ def _past_story_goes_on(
         if told == {"FAMILY", "HISTORICAL"}:
             added += [Scope(c, m.start, m.end, start, m.start) for c in sorted(told)]
     return added
+
+
+def _answered_no(
+    asked: list[Match[ContextRule]],
+    answers: list[Match[ContextRule]],
+    says: set[int],
+    denials: set[int],
+    doc: Doc,
+) -> list[Scope]:
+    """Denials said as the reply to a question: the words asked about are denied. A reply is
+    a denial standing alone ("no,", "nahi yaar", "لا والله" before a comma, the end, or
+    another denial: "قال لا ابد ولا خطرت"), right after the question or after who replies
+    (``says``: token indices of "she says", "قال"); "no fever" after a question is no reply,
+    and neither is "بخار وغیرہ نہیں" (no fever or such) after one. The question is what
+    an ASKED trigger asked about ("I asked my mum if her hand feels weak, she says no"), or the
+    last clause before a question mark ("blood in the vomit? no, only food")."""
+    tokens = doc.tokens
+    questions: list[tuple[int, int, int]] = []  # (start, end, where the reply may begin)
+    for m in asked:
+        rule = m.payload
+        if rule.direction in ("forward", "bidirectional"):
+            end = _clause_end(tokens, m.end, rule.max_scope)
+            if end > m.end:
+                questions.append((m.end, end, end))
+        if rule.direction in ("backward", "bidirectional"):
+            start = _clause_start(tokens, m.start, rule.max_scope)
+            if start < m.start:
+                questions.append((start, m.start, m.end))
+    for i, t in enumerate(tokens):
+        if t.text == "?":
+            start = _clause_start(tokens, i, QUESTION_WORDS)
+            if start < i:
+                questions.append((start, i, i))
+    alone = [
+        a for a in answers if a.end == len(tokens) or not tokens[a.end].is_word or a.end in denials
+    ]
+    added: list[Scope] = []
+    for a in longest_non_overlapping(alone):
+        asked_about = [
+            (start, end)
+            for start, end, reply in questions
+            if reply <= a.start
+            and _reply_follows(tokens, reply, a.start, says)
+            # "poocha tha - nahi": "tha" is who spoke, not what was asked.
+            and any(t.is_word and t.index not in says for t in tokens[start:end])
+        ]
+        if asked_about:
+            start, end = max(asked_about, key=lambda q: q[1])
+            added.append(Scope("NEGATED", a.start, a.end, start, end))
+    return added
+
+
+# A dash or colon also ends what was asked: "you asked about chest pain - no".
+_QUESTION_ENDS = BOUNDARIES | CLAUSE_BREAKS | {"-", "–", "—", ":"}
+
+
+def _clause_end(tokens: Sequence[Token], start: int, max_words: int) -> int:
+    end, words = start, 0
+    while end < len(tokens) and tokens[end].text not in _QUESTION_ENDS:
+        if tokens[end].is_word:
+            words += 1
+            if words > max_words:
+                break
+        end += 1
+    return end
+
+
+def _clause_start(tokens: Sequence[Token], end: int, max_words: int) -> int:
+    start, words = end, 0
+    while start > 0 and tokens[start - 1].text not in _QUESTION_ENDS:
+        if tokens[start - 1].is_word:
+            words += 1
+            if words > max_words:
+                break
+        start -= 1
+    return start
+
+
+def _reply_follows(tokens: Sequence[Token], start: int, end: int, says: set[int]) -> bool:
+    """Between a question and a reply: punctuation, crossing one sentence at most, and the
+    words of who answers ("she says", "کہتی ہیں", "قال")."""
+    between = tokens[start:end]
+    boundaries = sum(1 for t in between if t.text in BOUNDARIES)
+    return boundaries <= 1 and all(not t.is_word or t.index in says for t in between)
 
 
 def _new_clause(tokens: Sequence[Token], start: int) -> bool:
