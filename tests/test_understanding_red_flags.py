@@ -2717,6 +2717,26 @@ def test_dialect_wordings_of_an_emergency(
             "saans ka poocha? haan ji, let kar saans nahi aata, baith ke sona parta hai",
             "severe_breathing_difficulty",
         ),
+        # Read after the thirty-seventh held-out split was scored (new wordings of its misses).
+        (
+            "en",
+            "my husband dropped his cup, now when he smiles only one side of his mouth goes up",
+            "stroke_signs",
+        ),
+        ("ar", "اخوي صرخ وقال كأن شي انفجر جوا راسه فجأة", "thunderclap_headache"),
+        ("ar", "طفلي عمره ٦ شهور، نفسه سريع وبطنه ينسحب تحت الضلوع", "severe_breathing_difficulty"),
+        (
+            "ur",
+            "بچہ پورا جملہ نہیں بول پاتا، کندھے اٹھا اٹھا کر سانس لے رہا ہے",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "بہن کا آٹھواں مہینہ ہے، شلوار خون سے بھر گئی", "pregnancy_emergency"),
+        ("ur", "Bhabhi ka 7wan mahina hai, achanak khoon aane laga", "pregnancy_emergency"),
+        (
+            "ur",
+            "abbu kehte hain sar mein jaise bomb phat gaya, ulti bhi ki",
+            "thunderclap_headache",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
