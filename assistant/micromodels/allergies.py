@@ -120,7 +120,6 @@ class AllergiesModel:
             # "ate kiwi, now my mouth is itchy": a substance just met, then an allergic
             # reaction; only the substance eaten, taken or met is the allergy.
             exposures = {} if linked else _exposed_to(doc, context, s_cues, specific, s_reacts)
-            exposed = list(exposures)
             said_none = any(c.payload == "no_known_allergies" for c in s_cues)
             # "peanuts make me itch, no allergy to medicines": the named, linked substance
             # stands; the denial covers the rest.
@@ -132,12 +131,12 @@ class AllergiesModel:
             ):
                 nka = True
                 continue
-            if not linked and not exposed:
+            if not linked and not exposures:
                 continue
             # "sulfa medicines", "eating shrimp": the general word goes with the named one;
             # alone it is an allergy only when the sentence says allergy ("کھانے کے بعد" is
             # "after eating", not a food allergy).
-            kept_subs = exposed or named_here or (kept_subs if live else [])
+            kept_subs = list(exposures) or named_here or (kept_subs if live else [])
             # "allergic to dust, now my eyes are red": what comes after "now" is today's.
             today = [c for c in s_cues if c.payload == "today"]
             told = [r for r in s_reacts if "FAMILY" not in context.categories(r.start, r.end)]
@@ -145,7 +144,7 @@ class AllergiesModel:
                 if m.payload in allergies:
                     continue
                 # After an exposure, the reaction told "now" is the substance's own.
-                bounds = s_subs if m in exposed else s_subs + today
+                bounds = s_subs if m in exposures else s_subs + today
                 linked_reacts = _reactions_of(doc, m, told, bounds)
                 if not told and not here(substances, sentence + 1):
                     # "I'm allergic to sulfa. I break out in a rash." names the reaction next.
