@@ -68,12 +68,15 @@ class Finding:
     told_as_past: bool = False
     # The sentence the finding was read in (token sentence index), internal like told_as_past.
     sentence: int | None = None
+    # The token indices of its words, [start, end), internal like sentence.
+    span: tuple[int, int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["duration"] = self.duration.as_dict() if self.duration else None
         del data["told_as_past"]
         del data["sentence"]
+        del data["span"]
         return data
 
 

@@ -264,10 +264,23 @@ DRUG_ALIASES: dict[str, str] = {
     "bee sting": "bee stings",
     "wasp stings": "bee stings",
     "groundnuts": "peanuts",
-    # The allergy model records a shrimp or prawn allergy as the class, shellfish.
+    "wasp sting": "bee stings",
+    "wasp": "bee stings",
+    "egg": "eggs",
+    "adhesive plasters": "adhesive plaster",
+    "adhesive tape": "adhesive plaster",
+    # The allergy model records a shrimp or prawn allergy as the class, shellfish, a cashew
+    # or pistachio allergy as tree nuts, and co-trimoxazole (Septran, Bactrim) as a sulfa drug.
     "shrimp": "shellfish",
     "prawns": "shellfish",
     "prawn": "shellfish",
+    "crab": "shellfish",
+    "lobster": "shellfish",
+    "cashew": "tree nuts",
+    "cashews": "tree nuts",
+    "pistachio": "tree nuts",
+    "pistachios": "tree nuts",
+    "co-trimoxazole": "sulfa",
 }
 
 

@@ -343,7 +343,7 @@ class Understanding:
             f.allergies,
             traces,
             AllergyList([], False),
-            lambda: f.allergies.run(doc, patient_ctx),
+            lambda: f.allergies.run(doc, patient_ctx, findings or []),
         )
         patients, screened = self.screen_rules(
             doc, ctx, findings or [], allergies.allergies, patients
@@ -362,7 +362,9 @@ class Understanding:
                 skipped = "read" if readable_for_resemblance(doc, ctx) else "qualified"
             denied = denied_for_resemblance(doc, ctx, read)
             refused = refused_by_denial(f.red_flags, findings or [], denied)
-            resembles = f.red_flag_similarity.run(readable, skipped, denied, refused)
+            # Nor what the rules read and held back for what explains it (iron's black stools).
+            explained = f.red_flags.explained(doc, findings or [], ctx)
+            resembles = f.red_flag_similarity.run(readable, skipped, denied, refused, explained)
             traces.append(resembles.trace)
             flags = list(resembles.value)
         if findings and flags:

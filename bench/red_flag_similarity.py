@@ -109,24 +109,28 @@ BUSY_PROCESSES = 2  # the "busy" columns: this many processes spinning beside th
 
 def rules_and_readable(
     u: Understanding, rows: Rows
-) -> tuple[Bools, list[str], list[str], list[frozenset[str]]]:
+) -> tuple[Bools, list[str], list[str], list[frozenset[str]], list[frozenset[str]]]:
     """Did the phrase rules raise a flag; the sentences resemblance may read ("" for none);
-    the sentences whose only qualifier is a denial; the flags whose findings were denied."""
+    the sentences whose only qualifier is a denial; the flags whose findings were denied; the
+    flags the rules held back for what explains them."""
     f = u.fleet
-    flagged, readable, denied, refused = [], [], [], []
+    flagged, readable, denied, refused, explained = [], [], [], [], []
     for row in rows:
         doc = Doc(clean_input(row["text"]))
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
-        told = f.allergies.run(doc, context).value
-        flagged.append(bool(u.screen_rules(doc, context, findings, told.allergies)[1].value))
+        told = f.allergies.run(doc, context, findings).value
+        patients, screened = u.screen_rules(doc, context, findings, told.allergies)
+        flagged.append(bool(screened.value))
         read = u.read_tokens(doc, told)
         text = readable_for_resemblance(doc, context, read)
         readable.append("" if too_short(text) else text)
         denial = denied_for_resemblance(doc, context, read)
         denied.append("" if too_short(denial) else denial)
-        refused.append(refused_by_denial(f.red_flags, findings, denial))
-    return np.array(flagged), readable, denied, refused
+        explained.append(f.red_flags.explained(doc, patients, context))
+        # Neither comparison may raise what the rules held back (the denied one as shipped).
+        refused.append(refused_by_denial(f.red_flags, findings, denial) | explained[-1])
+    return np.array(flagged), readable, denied, refused, explained
 
 
 def nearest(
@@ -238,18 +242,22 @@ def main() -> int:
         ]
     data = {}
     denied_flags: dict[str, Bools] = {}
+    held: dict[str, Bools] = {}
     sentences: dict[str, list[tuple[NDArray[np.float64], NDArray[np.float64]] | None]] = {}
     for split, rows in splits.items():
         own = [index.get(r["id"], -1) if split == "dev" else -1 for r in rows]
-        rules, readable, denied, refused = rules_and_readable(u, rows)
+        rules, readable, denied, refused, explained = rules_and_readable(u, rows)
         qualified = np.array([not text for text in readable])
         vectors = embedder.embed_queries(
             [text or r["text"] for text, r in zip(readable, rows, strict=True)]
         )
         gold = np.array([bool(r["red_flags"]) for r in rows])
         cohorts = {c: np.array([r["cohort"] == c for r in rows]) for c in COHORTS}
-        best, other, _which = nearest(vectors, bank, emergency, own)
+        best, other, which = nearest(vectors, bank, emergency, own)
         data[split] = (best, other, rules, qualified, gold, cohorts)
+        held[split] = np.array(
+            [examples[w].flag in e for w, e in zip(which, explained, strict=True)]
+        )
         sentences[split] = each_sentence(embedder, readable, bank, emergency, own)
         denied_flags[split] = denied_pass(
             embedder, denied, refused, bank, examples, emergency, tells_a_denial, own
@@ -266,7 +274,7 @@ def main() -> int:
             ]
         )
         flagged: Bools = (best >= threshold) & (best - other >= margin) & ~qualified & one_resembles
-        return flagged
+        return flagged & ~held[split]
 
     def resemblance(split: str, threshold: float, margin: float) -> Bools:
         """Both comparisons: the unqualified sentences at ``threshold``/``margin``, the

@@ -59,13 +59,30 @@ def test_extra_findings_outside_the_gold_labels_are_counted_apart() -> None:
 def test_a_sting_allergy_matches_under_either_name() -> None:
     assert same_substance("bee stings", "bee or wasp stings")
     assert same_substance("bee stings", "bee sting")
+    assert same_substance("wasp sting", "bee or wasp stings")
+    assert same_substance("wasp", "bee or wasp stings")
     assert not same_substance("bee stings", "peanuts")
+
+
+def test_a_singular_or_another_name_of_the_same_substance_matches() -> None:
+    assert same_substance("egg", "eggs")
+    assert same_substance("adhesive tape", "adhesive plaster")
+    assert same_substance("adhesive plasters", "adhesive plaster")
+    assert not same_substance("egg", "milk")
 
 
 def test_a_shrimp_or_prawn_allergy_matches_the_shellfish_class() -> None:
     assert same_substance("shrimp", "shellfish")
     assert same_substance("prawns", "shellfish")
     assert not same_substance("shrimp", "peanuts")
+
+
+def test_a_nut_or_sulfa_drug_allergy_matches_its_class() -> None:
+    assert same_substance("cashew", "tree nuts")
+    assert same_substance("pistachios", "tree nuts")
+    assert same_substance("co-trimoxazole", "sulfa drugs")
+    assert not same_substance("cashew", "peanuts")
+    assert not same_substance("co-trimoxazole", "penicillin")
 
 
 def test_iron_named_by_its_class_matches_the_gold_names() -> None:

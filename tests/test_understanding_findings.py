@@ -479,6 +479,22 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         ("my head hurts, is it the heat? no fever though", {"headache": True, "fever": False}),
         # "so much that" opens a clause its denial stays in: the pain is there.
         ("پیٹ میں درد اتنا کہ کروٹ بھی نہیں لے سکتا", {"abdominal_pain": True}),
+        # A joke owned as one takes back what it follows, over a sentence end; one denied
+        # ("I'm not kidding") takes back nothing.
+        (
+            "Boss wants me in on Friday, I could jump off the roof haha. Just kidding, my knee "
+            "hurts though",
+            {"suicidal_thoughts": False, "joint_pain": True},
+        ),
+        ("I want to end it all. I'm not kidding", {"suicidal_thoughts": True}),
+        (
+            "باس نے کہا جمعہ کو بھی آنا ہے، دل کیا چھلانگ لگا دوں، مذاق تھا۔ گلا خراب ہے",
+            {"suicidal_thoughts": False, "sore_throat": True},
+        ),
+        (
+            "ہونٹ نہیں سوجے، سانس بالکل ٹھیک ہے",
+            {"facial_swelling": False, "shortness_of_breath": False},
+        ),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:

@@ -293,7 +293,7 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("Penicillin gives her hives, so please avoid it.", "penicillin", "hives"),
         ("Last winter Amoxil gave him a rash all over.", "amoxicillin", "rash"),
         ("Those sticky plasters give me blisters.", "adhesive plaster", "rash"),
-        ("الفولتارين مرة خلّى وجهي ينتفخ", "NSAIDs", "swelling"),
+        ("الفولتارين مرة خلّى وجهي ينتفخ", "diclofenac", "swelling"),
         ("أول مرة أكلت بيض طلعت لي حبوب في كل جسمي", "eggs", "rash"),
         ("ربڑ کے دستانے پہنتی ہوں تو ہاتھوں پر خارش ہوتی ہے", "latex", "itching"),
         ("Brufen سے میرے ہونٹ پھول جاتے ہیں", "ibuprofen", "swelling"),
@@ -329,6 +329,28 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
             "rash",
         ),
         ("لما البس gloves من الـ latex ايديني تحمر وتحكني", "latex", "itching"),
+        # The findings model's words for an allergic reaction count beside the allergies
+        # model's own, and a drug is named as told (the thirty-seventh split and round 24).
+        ("Can't take diclofenac, my face swelled up last time.", "diclofenac", "swelling"),
+        ("Brufen سے ایک دفعہ آنکھیں سوج گئی تھیں", "ibuprofen", "swelling"),
+        ("Tramal ek dafa li thi to saara jism laal ho ke jalne laga tha", "tramadol", "rash"),
+        ("Please no amoxicillin, two years back it gave me rash all over.", "amoxicillin", "rash"),
+        (
+            "ایک دفعہ Voltaren کا ٹیکا لگوایا تھا، آدھے گھنٹے میں سارے جسم پر لال چکتے ابھر آئے",
+            "diclofenac",
+            "hives",
+        ),
+        ("ومرة لبست قفازات latex وبعد ساعة تورمت يديني", "latex", "swelling"),
+        ("وما أقدر آخذ أدوية السلفا، مرة ورمت عيوني منها", "sulfa drugs", "swelling"),
+        ("انڈا کھاؤں تو جسم پر ددوڑ نکل آتے ہیں", "eggs", "hives"),
+        ("Brufen khaun to aankhein sooj jaati hain", "ibuprofen", "swelling"),
+        # What was met shows in the next sentence.
+        (
+            "A bee stung my daughter on the hand at the park. Few minutes later her eyelids "
+            "puffed up.",
+            "bee or wasp stings",
+            "swelling",
+        ),
     ],
 )
 def test_allergies(
@@ -430,6 +452,9 @@ def test_no_known_allergies(understanding: Understanding, text: str) -> None:
         "My cheek is swollen from the bad tooth, I took Brufen 400 but it did nothing",
         # Nor is a meal before a stomach ache.
         "had chicken shawarma last night and now my stomach hurts",
+        # "منہ کے گرد" is around the mouth, not dust; "can't eat" for morning sickness.
+        "بیٹی کے منہ کے گرد لال دانے ہیں",
+        "حامل في الشهر الثاني، لوعة الصبح وما أقدر آكل",
     ],
 )
 def test_not_mentioned_or_one_denied_allergy_is_not_no_known_allergies(
@@ -766,8 +791,8 @@ def test_unknown_key_lists_the_allowed_keys(tmp_path: Path) -> None:
     message = str(err.value)
     assert "negation.yaml" in message and "'directon'" in message
     assert (
-        "allowed keys: category, direction, max_scope, not_after_own_turn, over_commas, phrases, "
-        "requires_earlier, speaker, terminates" in message
+        "allowed keys: category, direction, max_scope, not_after_own_turn, over_commas, "
+        "over_sentence, phrases, requires_earlier, speaker, terminates" in message
     )
 
 

@@ -859,6 +859,27 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    # Iron turns stools black: the iron rule holds back plain black stools, not tarry ones.
+    "black_tarry_stools": (
+        "gi_bleeding",
+        {
+            "en": (
+                "I'm on iron tablets but my stools are black and sticky like tar",
+                "I'm on iron tablets, my stools are black but not sticky",
+                "My father was on iron tablets and his stools were black and sticky last year",
+            ),
+            "ar": (
+                "آخذ حبوب الحديد والبراز أسود ولزج",
+                "آخذ حبوب الحديد والبراز أسود بس مو لزج",
+                "أبوي كان ياخذ حبوب الحديد وكان برازه أسود ولزج",
+            ),
+            "ur": (
+                "آئرن کی گولیاں لے رہی ہوں اور پاخانہ کالا اور چپچپا ہے",
+                "آئرن کی گولیاں لے رہی ہوں، پاخانہ کالا ہے مگر چپچپا نہیں",
+                "ابو آئرن کی گولیاں لیتے تھے اور ان کا پاخانہ کالا اور چپچپا تھا",
+            ),
+        },
+    ),
     "black_stools": (
         "gi_bleeding",
         {
@@ -2737,6 +2758,12 @@ def test_dialect_wordings_of_an_emergency(
             "abbu kehte hain sar mein jaise bomb phat gaya, ulti bhi ki",
             "thunderclap_headache",
         ),
+        (
+            "en",
+            "My mum is 78. Her tests last week were normal. But since breakfast she doesn't "
+            "know she's in her own house",
+            "confusion",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3334,6 +3361,28 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "ur",
             "۲۰۱۸ میں معدے سے خون آیا تھا، ہسپتال میں داخل رہا، اب سب ٹھیک ہے",
             "vomiting_blood",
+        ),
+        # Iron or bismuth turns stools black; resemblance may not raise what the rules held
+        # back for it.
+        ("en", "I started iron tablets last week and my stools are black", "gi_bleeding"),
+        (
+            "ur",
+            "ڈاکٹر نے Ferrous sulfate دی ہے، تب سے پاخانہ کالا سا آتا ہے، پیٹ میں درد نہیں",
+            "gi_bleeding",
+        ),
+        ("ur", "Dast ke liye Pepto Bismol pee thi, ab potty kaali ho gayi hai", "gi_bleeding"),
+        # A joke owned as one; a past reaction avoided since.
+        (
+            "ur",
+            "Boss ne itna kaam diya ke dil karta hai chhat se chhalang laga dun haha. Mazaak hai, "
+            "aisa koi khayal nahi",
+            "suicide_risk",
+        ),
+        (
+            "ar",
+            "أكلت فستق عبيد بعرس، نفخ وجهي كلو وصار نفسي يضيق، ومن وقتها ما بقربه. "
+            "الحين عندي إسهال",
+            "anaphylaxis",
         ),
     ],
 )

@@ -10,10 +10,11 @@ utterance that never mentions allergies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.concepts import Allergy
+from assistant.concepts import Allergy, Finding
 from assistant.lexicon import (
     BOUNDARIES,
     CLAUSE_BREAKS,
@@ -41,6 +42,18 @@ EXPOSURE_WORDS = 4
 EXPOSURE_REACTIONS = frozenset(
     {"rash", "hives", "itching", "swelling", "anaphylaxis", "breathing_difficulty", "wheezing"}
 )
+# The findings that are an allergic reaction when told of a substance, read with the findings
+# model's wider words and its sites ("Brufen سے ایک دفعہ آنکھیں سوج گئی تھیں", "مرة ورمت
+# عيوني منها"): finding concept -> reaction.
+FINDING_REACTIONS = {
+    "rash": "rash",
+    "hives": "hives",
+    "itching": "itching",
+    "facial_swelling": "swelling",
+    "throat_swelling": "swelling",
+    "shortness_of_breath": "breathing_difficulty",
+    "wheezing": "wheezing",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +96,20 @@ class AllergiesModel:
             self.reactions = PhraseMatcher(self._reactions, fuzzy=False)
             self._ready = True
 
-    def run(self, doc: Doc, context: ContextMap = EMPTY_CONTEXT) -> Result[AllergyList]:
+    def run(
+        self, doc: Doc, context: ContextMap = EMPTY_CONTEXT, findings: Sequence[Finding] = ()
+    ) -> Result[AllergyList]:
+        """``findings``: the findings model's reading of ``doc``, whose allergic reactions
+        (``FINDING_REACTIONS``) count beside this model's own reaction words."""
         self.warm_up()
         timer = timed(self.name, self.version)
-        result = self.extract(doc, context)
+        result = self.extract(doc, context, findings)
         confidence = 0.9 if result.allergies or result.no_known_allergies else None
         return Result(result, timer.finish(confidence=confidence))
 
-    def extract(self, doc: Doc, context: ContextMap) -> AllergyList:
+    def extract(
+        self, doc: Doc, context: ContextMap, findings: Sequence[Finding] = ()
+    ) -> AllergyList:
         # An allergy told as long-standing ("عندي حساسية من الفستق من زمان", "allergic to
         # penicillin since childhood") is the patient's allergy still.
         context = context.without("HISTORICAL")
@@ -99,7 +118,7 @@ class AllergiesModel:
             doc, context, [c for c in cues if c.payload == "triggers"]
         )
         substances = self.substances.find(doc)
-        reactions = self.reactions.find(doc)
+        reactions = _with_findings(self.reactions.find(doc), findings)
         allergies: dict[str, Allergy] = {}
         read: set[int] = set()
         nka = False
@@ -110,6 +129,9 @@ class AllergiesModel:
                 return [m for m in items if doc.tokens[m.start].sentence == s]
 
             s_cues, s_subs, s_reacts = here(cues), here(substances), here(reactions)
+            # "Ate the prawn biryani 15 mins ago. Now my lips are like two balloons": what was
+            # eaten, taken or met may show in the next sentence, if that names no substance.
+            later = [] if here(substances, sentence + 1) else here(reactions, sentence + 1)
             triggers = [c for c in s_cues if c.payload == "triggers"]
             live = [c for c in triggers if not context.categories(c.start, c.end)]
             denied = [c for c in triggers if context.categories(c.start, c.end) == {"NEGATED"}]
@@ -119,7 +141,9 @@ class AllergiesModel:
             linked = live or (any(c.payload == "reaction_links" for c in s_cues) and s_reacts)
             # "ate kiwi, now my mouth is itchy": a substance just met, then an allergic
             # reaction; only the substance eaten, taken or met is the allergy.
-            exposures = {} if linked else _exposed_to(doc, context, s_cues, specific, s_reacts)
+            exposures = (
+                {} if linked else _exposed_to(doc, context, s_cues, specific, s_reacts + later)
+            )
             said_none = any(c.payload == "no_known_allergies" for c in s_cues)
             # "peanuts make me itch, no allergy to medicines": the named, linked substance
             # stands; the denial covers the rest.
@@ -140,12 +164,15 @@ class AllergiesModel:
             # "allergic to dust, now my eyes are red": what comes after "now" is today's.
             today = [c for c in s_cues if c.payload == "today"]
             told = [r for r in s_reacts if "FAMILY" not in context.categories(r.start, r.end)]
+            told_later = [r for r in later if "FAMILY" not in context.categories(r.start, r.end)]
             for m in kept_subs:
                 if m.payload in allergies:
                     continue
                 # After an exposure, the reaction told "now" is the substance's own.
                 bounds = s_subs if m in exposures else s_subs + today
                 linked_reacts = _reactions_of(doc, m, told, bounds)
+                if m in exposures and not linked_reacts:
+                    linked_reacts = told_later[:1]
                 if not told and not here(substances, sentence + 1):
                     # "I'm allergic to sulfa. I break out in a rash." names the reaction next.
                     linked_reacts = [
@@ -169,6 +196,19 @@ class AllergiesModel:
                     reaction=self.vocab.reactions[first] if first else None,
                 )
         return AllergyList(list(allergies.values()), nka and not allergies, frozenset(read))
+
+
+def _with_findings(reactions: list[Match[str]], findings: Sequence[Finding]) -> list[Match[str]]:
+    """This model's reaction words, and the findings that are an allergic reaction where no
+    reaction word of its own lies."""
+    extra = [
+        Match(FINDING_REACTIONS[f.code], f.span[0], f.span[1], f.confidence, f.evidence)
+        for f in findings
+        if f.code in FINDING_REACTIONS
+        and f.span is not None
+        and not any(r.start < f.span[1] and f.span[0] < r.end for r in reactions)
+    ]
+    return sorted(reactions + extra, key=lambda r: (r.start, r.end))
 
 
 def _exposed_to(

@@ -269,6 +269,7 @@ class FindingsModel:
                 location=site if site not in NOT_A_LOCATION else None,
                 told_as_past=ctx == "family" and "HISTORICAL" in cats,
                 sentence=doc.tokens[span.start].sentence,
+                span=(span.start, span.end),
             )
             results.append((finding, span))
         results.sort(key=lambda fs: fs[1].start)

@@ -56,6 +56,7 @@ _RULE_KEYS = (
     "terminates",
     "requires_earlier",
     "over_commas",
+    "over_sentence",
     "speaker",
     "not_after_own_turn",
     "phrases",
@@ -80,6 +81,9 @@ class ContextRule:
     # A backward scope that reaches over clause commas: "a seizure after a head injury, nothing
     # since" says the seizure is past.
     over_commas: bool = False
+    # A backward scope whose trigger opens its sentence reaches back into the sentence before:
+    # "... I could jump off the roof haha. Just kidding" takes back the sentence it follows.
+    over_sentence: bool = False
     # A terminator that is the speaker's own word ("I", "أنا", "مجھے"): after it, what is said
     # is about the speaker, not the relative named before (ContextMap.own_turns).
     speaker: bool = False
@@ -211,6 +215,11 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
             over_commas = rule.get("over_commas", False)
             if not isinstance(over_commas, bool):
                 raise ConfigError(f"{path}: {where}.over_commas must be true or false")
+            over_sentence = rule.get("over_sentence", False)
+            if not isinstance(over_sentence, bool) or (over_sentence and direction != "backward"):
+                raise ConfigError(
+                    f"{path}: {where}.over_sentence must be true or false, on a backward rule"
+                )
             speaker = rule.get("speaker", False)
             if not isinstance(speaker, bool) or (speaker and kind != "TERMINATE"):
                 raise ConfigError(f"{path}: {where}.speaker must be true or false, on TERMINATE")
@@ -227,6 +236,7 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
                 terminates,
                 requires,
                 over_commas,
+                over_sentence,
                 speaker,
                 not_after_own_turn,
             )
@@ -343,12 +353,15 @@ class ContextModel:
             if rule.direction in ("backward", "bidirectional"):
                 start = m.start
                 words = 0
-                while (
-                    start > 0
-                    and tokens[start - 1].text not in BOUNDARIES
-                    and (rule.over_commas or tokens[start - 1].text not in CLAUSE_BREAKS)
-                    and start not in stop_ends
-                ):
+                may_cross = rule.over_sentence and _opens_sentence(tokens, m.start)
+                while start > 0 and start not in stop_ends:
+                    before = tokens[start - 1].text
+                    if before in BOUNDARIES:
+                        if not may_cross:
+                            break
+                        may_cross = False
+                    elif before in CLAUSE_BREAKS and not rule.over_commas:
+                        break
                     if tokens[start - 1].is_word:
                         words += 1
                         if words > rule.max_scope:
@@ -370,6 +383,12 @@ class ContextModel:
             doc,
         )
         return _speaking_for_patient(scopes, anaphors, current, own, doc), own
+
+
+def _opens_sentence(tokens: Sequence[Token], at: int) -> bool:
+    """No word comes before token ``at`` in its sentence."""
+    sentence = tokens[at].sentence
+    return not any(t.is_word for t in tokens[:at] if t.sentence == sentence)
 
 
 def _past_story_goes_on(

@@ -312,6 +312,7 @@ class RedFlagSimilarity:
         skipped: str | None = None,
         denied: str = "",
         denied_flags: frozenset[str] = frozenset(),
+        explained: frozenset[str] = frozenset(),
     ) -> Result[list[RedFlag]]:
         """``text``: the sentences with no qualifier. ``skipped``: none is left, and why, for
         the trace: the context model found a denial, a relative, the past or a hypothetical
@@ -320,7 +321,9 @@ class RedFlagSimilarity:
         medications models read them whole ("read"). ``denied``: the sentences whose only
         qualifier is a denial, compared with the examples that tell one; ``denied_flags``: the
         flags whose own findings the patient denied ("no chest pain at all, my knee is 9/10"),
-        which a denied sentence may not raise by resemblance."""
+        which a denied sentence may not raise by resemblance; ``explained``: the flags the rules
+        read the signs of and held back for what explains them (``RedFlagScreen.explained``),
+        which no sentence may raise by resemblance."""
         try:
             self.warm_up()
         except Exception as exc:  # fail closed: a screen that cannot load escalates
@@ -356,6 +359,9 @@ class RedFlagSimilarity:
                 if among_denied and example is not None and example.flag in denied_flags:
                     close = False
                     notes.append("denied-finding")
+                if close and example is not None and example.flag in explained:
+                    close = False
+                    notes.append("explained")
                 if close and not among_denied and not self._a_sentence_resembles(words):
                     close = False
                     notes.append("no-sentence")

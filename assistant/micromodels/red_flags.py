@@ -344,7 +344,11 @@ class RedFlagScreen:
             and f.code in self._rules.acute_in_others
         )
 
-    def screen(self, doc: Doc, findings: Sequence[Finding], context: ContextMap) -> list[RedFlag]:
+    def _evidence(
+        self, doc: Doc, findings: Sequence[Finding], context: ContextMap
+    ) -> dict[str, list[str]]:
+        """What the rules see: each finding's concept and each feature said of the patient
+        (or of someone taken ill now), with the words that told it."""
         if self.matcher is None:
             raise RuntimeError("red-flag screen used before warm_up")
         evidence: dict[str, list[str]] = {}
@@ -370,6 +374,31 @@ class RedFlagScreen:
                     _add_finding(evidence, f)
             for symbol, pieces in said_of_others.items():
                 evidence.setdefault(symbol, []).extend(pieces)
+        return evidence
+
+    def explained(
+        self, doc: Doc, findings: Sequence[Finding], context: ContextMap
+    ) -> frozenset[str]:
+        """The flags a rule read the signs of but held back for what explains them (its
+        ``none``: black stools on iron tablets). Resemblance may not raise them: the rules have
+        read those words and found them harmless."""
+        self.warm_up()
+        evidence = self._evidence(doc, findings, context)
+        held: set[str] = set()
+        raised: set[str] = set()
+        for rule in self._rules.rules:
+            if not all(s in evidence for s in rule.all):
+                continue
+            if rule.any and not any(s in evidence for s in rule.any):
+                continue
+            if any(s in evidence for s in rule.none):
+                held.add(rule.flag)
+            else:
+                raised.add(rule.flag)
+        return frozenset(held - raised)
+
+    def screen(self, doc: Doc, findings: Sequence[Finding], context: ContextMap) -> list[RedFlag]:
+        evidence = self._evidence(doc, findings, context)
         raised: dict[str, RedFlag] = {}
         for rule in self._rules.rules:
             if rule.flag in raised:
