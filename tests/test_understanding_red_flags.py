@@ -2764,6 +2764,50 @@ def test_dialect_wordings_of_an_emergency(
             "know she's in her own house",
             "confusion",
         ),
+        # From the thirty-eighth split, read after its one scoring.
+        (
+            "en",
+            "my son is hot since morning and now small purpel dots on his legs",
+            "meningitis_signs",
+        ),
+        (
+            "ar",
+            "ولدي حرارته مرتفعة وطلعت له نقط حمرا صغيرة على رجوله، ضغطت عليها بالكوب ولا راحت",
+            "meningitis_signs",
+        ),
+        (
+            "en",
+            "Mama keeps dropping her cup and when she smiles only half her face moves",
+            "stroke_signs",
+        ),
+        ("en", "ammi is talking nonsens and doesnt know she is in her own house", "confusion"),
+        (
+            "en",
+            "Wife is 32 weeks, she's bleeding bright red, it's running down her legs",
+            "heavy_bleeding",
+        ),
+        ("ar", "أمي من العصر تسألني نفس السؤال كل دقيقتين وما عرفت أختي", "confusion"),
+        (
+            "ur",
+            "روم میٹ نے گروپ میں میسج کیا کہ سب مجھے معاف کر دینا، دروازہ نہیں کھول رہا",
+            "suicide_risk",
+        ),
+        (
+            "ur",
+            "بیوی کا دوسرا مہینہ ہے، پیٹ میں بہت شدید درد ہے جو کندھے تک جا رہا ہے",
+            "pregnancy_emergency",
+        ),
+        ("ur", "lagta hai sab ke liye behtar hoga agar mein na rahun", "suicide_risk"),
+        (
+            "ur",
+            "beti ko bhirr ne gardan pe kaat liya, ab uski aankhen aur zuban sooj rhi hai",
+            "anaphylaxis",
+        ),
+        (
+            "ur",
+            "shohar ke pait me shadeed drd, kehte hain hilne se jaan nikalti hai",
+            "acute_abdomen",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3383,6 +3427,12 @@ def test_a_denied_pressure_word_does_not_make_chest_pain_crushing(
             "أكلت فستق عبيد بعرس، نفخ وجهي كلو وصار نفسي يضيق، ومن وقتها ما بقربه. "
             "الحين عندي إسهال",
             "anaphylaxis",
+        ),
+        (
+            "en",
+            "If I sit in this traffic one more day I'll kill myself yaar, joking, no thoughts "
+            "like that",
+            "suicide_risk",
         ),
     ],
 )
