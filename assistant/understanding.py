@@ -345,7 +345,7 @@ class Understanding:
             AllergyList([], False),
             lambda: f.allergies.run(doc, patient_ctx, findings or []),
         )
-        patients, screened = self.screen_rules(
+        patients, screened, explained = self.screen_rules(
             doc, ctx, findings or [], allergies.allergies, patients
         )
         findings = patients if findings is not None else None
@@ -363,7 +363,6 @@ class Understanding:
             denied = denied_for_resemblance(doc, ctx, read)
             refused = refused_by_denial(f.red_flags, findings or [], denied)
             # Nor what the rules read and held back for what explains it (iron's black stools).
-            explained = f.red_flags.explained(doc, findings or [], ctx)
             resembles = f.red_flag_similarity.run(readable, skipped, denied, refused, explained)
             traces.append(resembles.trace)
             flags = list(resembles.value)
@@ -409,9 +408,10 @@ class Understanding:
         findings: Sequence[Finding],
         allergies: Sequence[Allergy],
         patients: Sequence[Finding] | None = None,
-    ) -> tuple[list[Finding], Result[list[RedFlag]]]:
+    ) -> tuple[list[Finding], Result[list[RedFlag]], frozenset[str]]:
         """The phrase rules' screen, as the fleet runs it (``bench/red_flag_similarity.py``
-        scores the same): the findings as the patient's, and the flags raised. ``patients``:
+        scores the same): the findings as the patient's, the flags raised, and those held back
+        for what explains them (``RedFlagScreen.run_and_held``). ``patients``:
         the findings as ``RedFlagScreen.as_patient`` gives them, when the caller has them."""
         f = self.fleet
         if patients is None:
@@ -425,7 +425,8 @@ class Understanding:
         habitual = allergies and f.red_flags.habitual(doc, context)
         if habitual and not f.red_flags.acute_now(doc, context):
             seen = _without_allergy_reactions(patients, allergies)
-        return patients, f.red_flags.run(doc, seen, context)
+        screened, held = f.red_flags.run_and_held(doc, seen, context)
+        return patients, screened, held
 
     def context(self, text: str) -> Result[ContextMap]:
         return self.fleet.negation.run(Doc(clean_input(text)))

@@ -120,14 +120,14 @@ def rules_and_readable(
         context = f.negation.run(doc).value
         findings = f.findings.run(doc, context, FLEET_LANGUAGE[row["cohort"]]).value or []
         told = f.allergies.run(doc, context, findings).value
-        patients, screened = u.screen_rules(doc, context, findings, told.allergies)
+        _patients, screened, held = u.screen_rules(doc, context, findings, told.allergies)
         flagged.append(bool(screened.value))
         read = u.read_tokens(doc, told)
         text = readable_for_resemblance(doc, context, read)
         readable.append("" if too_short(text) else text)
         denial = denied_for_resemblance(doc, context, read)
         denied.append("" if too_short(denial) else denial)
-        explained.append(f.red_flags.explained(doc, patients, context))
+        explained.append(held)
         # Neither comparison may raise what the rules held back (the denied one as shipped).
         refused.append(refused_by_denial(f.red_flags, findings, denial) | explained[-1])
     return np.array(flagged), readable, denied, refused, explained

@@ -322,7 +322,7 @@ class RedFlagSimilarity:
         qualifier is a denial, compared with the examples that tell one; ``denied_flags``: the
         flags whose own findings the patient denied ("no chest pain at all, my knee is 9/10"),
         which a denied sentence may not raise by resemblance; ``explained``: the flags the rules
-        read the signs of and held back for what explains them (``RedFlagScreen.explained``),
+        read the signs of and held back for what explains them (``RedFlagScreen.run_and_held``),
         which no sentence may raise by resemblance."""
         try:
             self.warm_up()

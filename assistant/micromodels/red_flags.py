@@ -208,15 +208,22 @@ class RedFlagScreen:
     def run(
         self, doc: Doc, findings: Sequence[Finding], context: ContextMap = EMPTY_CONTEXT
     ) -> Result[list[RedFlag]]:
+        return self.run_and_held(doc, findings, context)[0]
+
+    def run_and_held(
+        self, doc: Doc, findings: Sequence[Finding], context: ContextMap = EMPTY_CONTEXT
+    ) -> tuple[Result[list[RedFlag]], frozenset[str]]:
+        """``run``, and the flags a rule read the signs of but held back for what explains
+        them (its ``none``: black stools on iron tablets). Resemblance may not raise those: the
+        rules have read the words and found them harmless."""
         timer = timed(self.name, self.version)
         try:
             self.warm_up()
-            flags = self.screen(doc, findings, context)
+            flags, held = self._screen(doc, findings, context)
         except Exception:  # fail closed: any failure is an escalation, never silence
-            return Result(
-                [SCREENING_ERROR], timer.finish(None, status="escalated", note="escalated:error")
-            )
-        return Result(flags, timer.finish(confidence=0.9 if flags else 0.8))
+            escalated = timer.finish(None, status="escalated", note="escalated:error")
+            return Result([SCREENING_ERROR], escalated), frozenset()
+        return Result(flags, timer.finish(confidence=0.9 if flags else 0.8)), held
 
     def acute_now(self, doc: Doc, context: ContextMap) -> bool:
         """Words that place what is described in the present ("suddenly", "just now", "on the
@@ -376,39 +383,26 @@ class RedFlagScreen:
                 evidence.setdefault(symbol, []).extend(pieces)
         return evidence
 
-    def explained(
-        self, doc: Doc, findings: Sequence[Finding], context: ContextMap
-    ) -> frozenset[str]:
-        """The flags a rule read the signs of but held back for what explains them (its
-        ``none``: black stools on iron tablets). Resemblance may not raise them: the rules have
-        read those words and found them harmless."""
-        self.warm_up()
-        evidence = self._evidence(doc, findings, context)
-        held: set[str] = set()
-        raised: set[str] = set()
-        for rule in self._rules.rules:
-            if not all(s in evidence for s in rule.all):
-                continue
-            if rule.any and not any(s in evidence for s in rule.any):
-                continue
-            if any(s in evidence for s in rule.none):
-                held.add(rule.flag)
-            else:
-                raised.add(rule.flag)
-        return frozenset(held - raised)
-
     def screen(self, doc: Doc, findings: Sequence[Finding], context: ContextMap) -> list[RedFlag]:
+        return self._screen(doc, findings, context)[0]
+
+    def _screen(
+        self, doc: Doc, findings: Sequence[Finding], context: ContextMap
+    ) -> tuple[list[RedFlag], frozenset[str]]:
+        """The flags raised, and those held back (``run_and_held``)."""
         evidence = self._evidence(doc, findings, context)
         raised: dict[str, RedFlag] = {}
+        held: set[str] = set()
         for rule in self._rules.rules:
             if rule.flag in raised:
                 continue
             if not all(s in evidence for s in rule.all):
                 continue
-            if any(s in evidence for s in rule.none):
-                continue
             hits = [s for s in rule.any if s in evidence]
             if rule.any and not hits:
+                continue
+            if any(s in evidence for s in rule.none):
+                held.add(rule.flag)
                 continue
             words: list[str] = []
             for symbol in (*rule.all, *hits):
@@ -421,7 +415,7 @@ class RedFlagScreen:
             # swelling tongue, and the stroke rules after this one no longer see slurred speech.
             for old, new in rule.names:
                 evidence.setdefault(new, []).extend(evidence.pop(old, []))
-        return list(raised.values())
+        return list(raised.values()), frozenset(held - raised.keys())
 
 
 def _add_finding(evidence: dict[str, list[str]], f: Finding) -> None:
