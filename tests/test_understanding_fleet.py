@@ -344,6 +344,25 @@ def test_the_allergies_of_a_relative_who_is_the_patient_are_listed(
         ("وما أقدر آخذ أدوية السلفا، مرة ورمت عيوني منها", "sulfa drugs", "swelling"),
         ("انڈا کھاؤں تو جسم پر ددوڑ نکل آتے ہیں", "eggs", "hives"),
         ("Brufen khaun to aankhein sooj jaati hain", "ibuprofen", "swelling"),
+        # A drug refused for what it does, told in dialect or beside the refusal, and what a
+        # food, glove or plaster does told with no word for allergy (the thirty-eighth split).
+        ("كل ما آخد فولتارين بيطلعلي حبوب وحكة بالجلد", "diclofenac", "rash"),
+        ("ادوية الـ sulfa تنفخ جفوني، غير كذا ما عندي حساسيه", "sulfa drugs", "swelling"),
+        ("وما أتحمل البنسلين يطلع لي طفح", "penicillin", "rash"),
+        ("وحبوب الكودايين تخليني أستفرغ، لا تكتبونها.", "codeine", "vomiting"),
+        ("انڈا کھاؤں تو پورے جسم پر لال ابھار نکل آتے ہیں۔", "eggs", "hives"),
+        ("ربڑ کے دستانے پہنوں تو ہاتھ لال ہو کر جلنے لگتے ہیں۔", "latex", "rash"),
+        ("Pichle saal Amoxil se isko ulti aur daane hue the", "amoxicillin", "vomiting"),
+        (
+            "Mango makes the inside of my mouth a little itchy, never any swelling.",
+            "mango",
+            "itching",
+        ),
+        (
+            "The sticky plaster from my blood test left red itchy blisters on my arm.",
+            "adhesive plaster",
+            "itching",
+        ),
         # What was met shows in the next sentence.
         (
             "A bee stung my daughter on the hand at the park. Few minutes later her eyelids "
@@ -1158,3 +1177,19 @@ def test_a_reaction_to_what_was_just_met_is_also_a_complaint_now(
     assert [a.substance for a in analysis.allergies] == [substance]
     now = {f.code for f in analysis.findings if f.present and f.context == "current"}
     assert complaints <= now
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # "Can't bear the pain" is no drug refused; a swelling after a run is no reaction.
+        ("ما أتحمل الألم، صدري يوجعني", "ar"),
+        ("my knee swelled up after the run, I take ibuprofen", "en"),
+        ("Pichle saal bukhar aur daane hue the, ab theek hun", "ur"),
+    ],
+)
+def test_a_complaint_beside_a_medicine_or_a_cannot_is_no_allergy(
+    understanding: Understanding, text: str, lang: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert analysis.allergies == []

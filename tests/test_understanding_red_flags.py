@@ -3471,3 +3471,121 @@ def test_a_drooping_face_keeps_the_stroke_beside_the_breath(understanding: Under
     text = "he suddenly can't talk properly and his face is drooping, he is gasping"
     codes = {f.code for f in _flags(understanding, text, "en")}
     assert {"stroke_signs", "severe_breathing_difficulty"} <= codes
+
+
+# Someone else's illness told before the speaker's own reason for coming is theirs: family
+# history, not the patient's finding, and no emergency for the patient.
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        (
+            "en",
+            "My colleague fainted in the pantry this morning, she's ok now. "
+            "I'm only here for my cough, 4 days",
+            "fainting",
+        ),
+        (
+            "ur",
+            "Colleague kal site pe behosh ho gaya tha. Mujhe bas halka sar dard hai.",
+            "fainting",
+        ),
+        ("ur", "ہمارے فورمین کل گرمی میں بے ہوش ہوئے۔ مجھے بس ہلکا سر درد ہے۔", "fainting"),
+        (
+            "ar",
+            "أمي أغمى عليها أمس في العرس وهي الحين بخير. أنا أكتب عن نفسي: خشمي يسيل من ٣ أيام",
+            "fainting",
+        ),
+        (
+            "ur",
+            "Mere bete ko kal school mein daura para tha. Ab apne liye puchh rahi hoon, "
+            "3 din se zukaam hai",
+            "seizure",
+        ),
+    ],
+)
+def test_someone_elses_illness_beside_the_speakers_own_visit_is_theirs(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert analysis.red_flags == []
+    theirs = [f for f in analysis.findings if f.code == code]
+    assert theirs and all(f.context == "family" for f in theirs)
+    assert any(f.context == "current" and f.present for f in analysis.findings)
+
+
+# Asking what to do for the one brought is no visit of the speaker's own: the emergency stands.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ur", "Bhai abhi zameen pe gir gaya aur jhatke aa rahe hain, mujhe bas batao kya karun"),
+        (
+            "en",
+            "My colleague just collapsed at his desk and isn't answering, I'm only here for him",
+        ),
+        ("ar", "زميلي طاح فجأة وما يرد علينا، أنا بس أبي أعرف وش أسوي"),
+    ],
+)
+def test_help_asked_for_the_one_brought_keeps_the_emergency(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang)
+
+
+# Unsure about tablets or forms is no confused patient; a thought said in jest and then denied
+# after the commas is denied; a heavy heart ("dil bujha bujha") is low mood, not chest pain.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I'm a little confused about my BP tablets since the doctor changed them"),
+        ("en", "Honestly I get so confused by these insurance forms haha. I need my refill"),
+        ("ur", "Mein khud confuse ho gaya hun ke kaunsi goli kab leni hai, sugar 130 rehti hai"),
+        ("ur", "میں خود کنفیوز ہو گیا ہوں کہ کون سی گولی کب لینی ہے"),
+        (
+            "ur",
+            "رش دیکھ کے تو دل کرتا ہے خودکشی کر لوں، ہاہا، خیر ایسا کوئی خیال نہیں۔ گلا خراب ہے",
+        ),
+        (
+            "ur",
+            "dil karta hai khudkushi kar lun, haha, khair aisa koi khayal nahi. Gala kharab hai",
+        ),
+        ("ur", "Duty ka pressure itna hai ke dil bujha bujha rehta hai"),
+        (
+            "ur",
+            "mere mamo ne khudkushi ki thi, mere dmaag me aysa koi khyal nahi ata khud ko nuksan "
+            "pohnchane ka, bs 4 din se thaka thaka rehta hu",
+        ),
+    ],
+)
+def test_a_word_of_an_emergency_in_another_sense_raises_nothing(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        ("en", "my dad is confused about where he is and doesn't know us", "confusion"),
+        ("ur", "Abbu achanak confuse ho gaye hain, kisi ko pehchan nahi rahe", "confusion"),
+        ("ur", "دل کرتا ہے خودکشی کر لوں", "suicide_risk"),
+        (
+            "ur",
+            "dil bujha bujha rehta hai aur seene mein shadeed dard hai, pasina aa raha hai",
+            None,
+        ),
+    ],
+)
+def test_the_emergency_stands_beside_those_other_senses(
+    understanding: Understanding, lang: str, text: str, flag: str | None
+) -> None:
+    codes = {f.code for f in _flags(understanding, text, lang)}
+    assert (flag in codes) if flag else codes
+
+
+# A pregnancy told by its weeks alone ("Wife is 32 weeks") is a pregnancy; a baby's age in
+# weeks is not.
+def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understanding) -> None:
+    text = "Wife is 32 weeks. She's bleeding bright red, it's running down her legs."
+    assert "pregnancy_emergency" in {f.code for f in _flags(understanding, text, "en")}
+    analysis, _ = understanding.analyze("my baby is 6 weeks old and has a cough", "en")
+    assert "pregnancy" not in {f.code for f in analysis.findings}

@@ -11,6 +11,7 @@ stiff neck + fever, and so on. The screen fails closed: if it raises, the result
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +33,8 @@ from assistant.lexicon import (
 from assistant.micromodels.attributes import CHARACTERS, ONSETS
 from assistant.micromodels.base import Result, sha256_of, timed
 from assistant.micromodels.negation import EMPTY_CONTEXT, ContextMap
+
+_LOG = logging.getLogger(__name__)
 
 SCREENING_ERROR = RedFlag(
     code="screening_error",
@@ -317,13 +320,55 @@ class RedFlagScreen:
         """A relative's acute finding said to be happening now ("my dad is on the floor
         sweating, holding his chest") belongs to the person the speaker brought: the patient.
         It becomes a current finding; a relative's chronic condition or past illness stays
-        family history."""
+        family history. Should the cue matcher fail, the findings stay as read: the screen's
+        own run then fails the same way and escalates."""
         kept = list(findings)
-        if not any(self._acute_of_others(f) for f in kept) or not self.relative_now(
-            doc, context, findings=kept
+        try:
+            if any(self._acute_of_others(f) for f in kept) and self.relative_now(
+                doc, context, findings=kept
+            ):
+                kept = [
+                    replace(f, context="current") if self._acute_of_others(f) else f for f in kept
+                ]
+            return self._beside_own_visit(doc, kept)
+        except Exception as exc:  # the screen escalates on the same failure
+            _LOG.warning("red-flag cues unavailable for the findings: %s", type(exc).__name__)
+            return list(findings)
+
+    def _beside_own_visit(self, doc: Doc, findings: list[Finding]) -> list[Finding]:
+        """Someone else's illness told before the speaker's own reason for coming ("my colleague
+        fainted in the pantry this morning, she's ok now. I'm only here for my cough", "Mere
+        shohar ko kal raat daura para tha ... Mujhe bas sar dard hai") is theirs: family
+        history, not the patient's finding. Only findings in a sentence naming that person,
+        before the speaker's words of their own visit, are moved, and only when the speaker
+        then tells a complaint of their own."""
+        matches = self._cues(doc)
+        own = [m.start for m in matches if m.payload == "own_visit"]
+        if not own:
+            return findings
+        others = [m for m in matches if m.payload == "someone_else"]
+
+        def told_of_another(f: Finding) -> bool:
+            if f.span is None or not f.present or f.context != "current":
+                return False
+            at = f.span[0]
+            sentence = doc.tokens[at].sentence
+            return any(at < o for o in own) and any(
+                m.start < at and doc.tokens[m.start].sentence == sentence for m in others
+            )
+
+        moved = [
+            replace(f, context="family", told_as_past=True) if told_of_another(f) else f
+            for f in findings
+        ]
+        # The speaker goes on to a complaint of their own; "Bhai gir gaya hai, mujhe bas batao
+        # kya karun" asks for help for the one brought, and nothing is moved.
+        if not any(
+            f.present and f.context == "current" and f.span is not None and f.span[0] > min(own)
+            for f in moved
         ):
-            return kept
-        return [replace(f, context="current") if self._acute_of_others(f) else f for f in kept]
+            return findings
+        return moved
 
     def named(self, findings: Sequence[Finding], flags: Sequence[RedFlag]) -> list[Finding]:
         """Findings as the raised flags' evidence names them: the patient's vomiting is
