@@ -2808,6 +2808,34 @@ def test_dialect_wordings_of_an_emergency(
             "shohar ke pait me shadeed drd, kehte hain hilne se jaan nikalti hai",
             "acute_abdomen",
         ),
+        # The thirty-ninth held-out split's misses, read after its one scoring.
+        (
+            "en",
+            "Dad was fine at maghrib. 10 minutes back his face dropped on one side",
+            "stroke_signs",
+        ),
+        (
+            "en",
+            "she grabbed her head, says the pain came like a thunder all at once",
+            "thunderclap_headache",
+        ),
+        (
+            "en",
+            "my husband is curled up on the floor, won't let anyone touch his stomach, "
+            "he can't get up",
+            "acute_abdomen",
+        ),
+        ("ar", "امي فجأة مسكت راسها وقالت كأنو شي فقع جوات راسها", "thunderclap_headache"),
+        ("ar", "جدي طاح في الصالة ومب راضي يصحى", "unconsciousness"),
+        ("ar", "أخوي كتب رسالة وداع وجمع حبوبه كلها، يقول ما أبا أعيش", "suicide_risk"),
+        ("ar", "قرصها دبور وهلق شفافها منفوخين وزلعومها عم يسكر", "anaphylaxis"),
+        ("ur", "امی کو دو بار کافی کے برادے جیسی الٹی آئی ہے", "vomiting_blood"),
+        (
+            "ur",
+            "ٹیکہ لگنے کے بعد زبان منہ میں نہیں سما رہی اور سانس میں سیٹیاں بج رہی ہیں",
+            "anaphylaxis",
+        ),
+        ("ur", "نانا جان کل شام سے بہکی بہکی باتیں کر رہے ہیں، پہچان نہیں رہے", "confusion"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3589,3 +3617,25 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
     assert "pregnancy_emergency" in {f.code for f in _flags(understanding, text, "en")}
     analysis, _ = understanding.analyze("my baby is 6 weeks old and has a cough", "en")
     assert "pregnancy" not in {f.code for f in analysis.findings}
+
+
+# Near misses of the thirty-ninth held-out split: a sneezing fit is no fit, iron misspelt still
+# explains black stools, a relative's brain haemorrhage is no bleeding now, and thoughts of
+# self-harm that used to come are past.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ur", "dhool mein jaun to cheenkon ka daura par jata hai, Cetirizine leti hun"),
+        ("ur", "gard mein چھینکوں کا دورہ پڑ جاتا ہے"),
+        ("ur", "Ferous sulphate 200 roz leta hun, 1 hafte se potty kaali aa rahi hai, dard nahi"),
+        ("ur", "Khala ko brain hemorrhage hua tha 2 saal pehle. Mujhe zukaam hai 3 din se"),
+        ("en", "My uncle had a brain haemorrhage years ago. I have a sore throat"),
+        ("ur", "دو سال پہلے خود کو نقصان پہنچانے کا سوچتی تھی، اب ایسے خیال نہیں آتے"),
+        ("ur", "2 saal pehle khud ko nuqsan pohnchane ka sochti thi, ab aise khayal nahi aate"),
+        ("en", "the speed bumps on the way here made my back ache, no rash"),
+    ],
+)
+def test_near_misses_of_the_thirty_ninth_split_raise_nothing(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
