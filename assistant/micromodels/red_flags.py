@@ -324,25 +324,27 @@ class RedFlagScreen:
         own run then fails the same way and escalates."""
         kept = list(findings)
         try:
+            matches = self._cues(doc)
             if any(self._acute_of_others(f) for f in kept) and self.relative_now(
-                doc, context, findings=kept
+                doc, context, matches, kept
             ):
                 kept = [
                     replace(f, context="current") if self._acute_of_others(f) else f for f in kept
                 ]
-            return self._beside_own_visit(doc, kept)
+            return self._beside_own_visit(doc, kept, matches)
         except Exception as exc:  # the screen escalates on the same failure
             _LOG.warning("red-flag cues unavailable for the findings: %s", type(exc).__name__)
             return list(findings)
 
-    def _beside_own_visit(self, doc: Doc, findings: list[Finding]) -> list[Finding]:
+    def _beside_own_visit(
+        self, doc: Doc, findings: list[Finding], matches: Sequence[Match[str]]
+    ) -> list[Finding]:
         """Someone else's illness told before the speaker's own reason for coming ("my colleague
         fainted in the pantry this morning, she's ok now. I'm only here for my cough", "Mere
         shohar ko kal raat daura para tha ... Mujhe bas sar dard hai") is theirs: family
         history, not the patient's finding. Only findings in a sentence naming that person,
         before the speaker's words of their own visit, are moved, and only when the speaker
-        then tells a complaint of their own."""
-        matches = self._cues(doc)
+        then tells a complaint of their own. ``matches``: the cues found in ``doc``."""
         own = [m.start for m in matches if m.payload == "own_visit"]
         if not own:
             return findings
