@@ -7,9 +7,10 @@
   own script and spelling).
 - ``PhraseMatcher``: token-boundary aware phrase matching over Latin and Arabic script. A
   phrase token ending in ``*`` matches as a prefix ("cough*" finds "coughing"); the token
-  ``...`` skips up to three words. Arabic-script tokens also match without a leading
-  و/ف/ب/ل/ال ("وحرارة" finds "حرارة"), and long Latin words tolerate one typo
-  ("hedache" finds "headache").
+  ``...`` skips up to three words; ``{20-41}`` is one number from 20 to 41, in any script's
+  digits ("is {20-41} weeks" finds "is 32 weeks", not "is 3 weeks"). Arabic-script tokens
+  also match without a leading و/ف/ب/ل/ال ("وحرارة" finds "حرارة"), and long Latin words
+  tolerate one typo ("hedache" finds "headache").
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ P = TypeVar("P")
 
 GAP = "..."
 MAX_GAP_WORDS = 3
+# A number slot in a phrase: "{20-41}" matches one number token from 20 to 41.
+_NUMBER_SLOT = re.compile(r"\{(\d+)-(\d+)\}")
 # Sentence boundaries: a scope or a phrase never crosses them.
 BOUNDARIES = frozenset({".", "!", "?", ";", "\n", "۔", "؟", "؛"})
 # Urdu's "also"/"only" particles may stand between any two words of a phrase: "bolne mein
@@ -254,8 +257,8 @@ def tokenize_phrase(phrase: str) -> tuple[str, ...]:
     cleaned = normalize(phrase.translate(_EXTRA_FOLD))
     parts: list[str] = []
     for raw in cleaned.split():
-        if raw == GAP:
-            parts.append(GAP)
+        if raw == GAP or _NUMBER_SLOT.fullmatch(raw):
+            parts.append(raw)
             continue
         star = raw.endswith("*") and len(raw) > 1
         body = raw[:-1] if star else raw
@@ -368,14 +371,14 @@ class PhraseMatcher(Generic[P]):
             bare = _without_apostrophes(parts)
             for form in (parts, bare) if bare != parts else (parts,):
                 entry = (form, payload, phrase)
-                if form[0].endswith("*"):
+                if form[0].endswith("*") or _NUMBER_SLOT.fullmatch(form[0]):
                     self._prefix_first.append(entry)
                 else:
                     self._by_first[form[0]].append(entry)
                 for part in form:
                     if part.endswith("*"):
                         self._prefixes.add(part[:-1])
-                    elif part != GAP:
+                    elif part != GAP and not _NUMBER_SLOT.fullmatch(part):
                         self._vocab.add(part)
         self.size = count
         self._fuzzy_index: dict[str, set[str]] = defaultdict(set)
@@ -422,6 +425,13 @@ class PhraseMatcher(Generic[P]):
 
     @staticmethod
     def _fits(part: str, forms: Sequence[tuple[str, float]]) -> float:
+        slot = _NUMBER_SLOT.fullmatch(part) if part[0] == "{" else None
+        if slot is not None:
+            low, high = int(slot[1]), int(slot[2])
+            values = (as_number(f) for f, _ in forms)
+            return (
+                EXACT_CONFIDENCE if any(v is not None and low <= v <= high for v in values) else 0.0
+            )
         if part.endswith("*"):
             stem = part[:-1]
             return max((c for f, c in forms if f.startswith(stem)), default=0.0)

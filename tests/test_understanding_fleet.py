@@ -988,6 +988,21 @@ def test_matcher_respects_token_boundaries_in_both_scripts() -> None:
     assert matcher.find(Doc("pain. chest")) == []
 
 
+def test_a_number_slot_matches_one_number_within_its_range_in_any_digits() -> None:
+    matcher = PhraseMatcher([("is {20-41} weeks", "pregnancy"), ("{1950-2025} mein", "past")])
+    assert [m.payload for m in matcher.find(Doc("she is 32 weeks now"))] == ["pregnancy"]
+    assert [m.payload for m in matcher.find(Doc("she is ٣٢ weeks"))] == ["pregnancy"]
+    assert [m.payload for m in matcher.find(Doc("is 20 weeks, is 41 weeks"))] == [
+        "pregnancy",
+        "pregnancy",
+    ]
+    assert matcher.find(Doc("the cough is 3 weeks old")) == []
+    assert matcher.find(Doc("is 42 weeks")) == []
+    assert matcher.find(Doc("is thirty two weeks")) == []
+    assert [m.payload for m in matcher.find(Doc("۲۰۱۹ mein ulcer tha"))] == ["past"]
+    assert matcher.find(Doc("2026 mein")) == []
+
+
 def test_evidence_is_quoted_from_the_original_text() -> None:
     doc = Doc("عندي  كُحّة  شديدة")
     matcher = PhraseMatcher([("كحة", "cough")])
