@@ -420,11 +420,17 @@ class Understanding:
         patients = list(patients)
         # The screen sees every finding, allergy reactions included ("wheezing after peanuts"),
         # unless the reaction is only what a substance always does to the patient, said with
-        # nothing that places it now ("peanuts make my lips swell, no allergy to medicines").
+        # nothing in its sentence that places it now ("peanuts make my lips swell, no allergy
+        # to medicines"; "aspirin makes me wheeze. Nausea since last night" is today's nausea,
+        # not today's wheeze).
         seen = patients
-        habitual = allergies and f.red_flags.habitual(doc, context)
-        if habitual and not f.red_flags.acute_now(doc, context):
-            seen = _without_allergy_reactions(patients, allergies)
+        if allergies and f.red_flags.habitual(doc, context):
+            kept = _without_allergy_reactions(patients, allergies)
+            at = [p.sentence for p in patients if p not in kept]
+            # A reaction of unknown sentence lets words anywhere place it now.
+            sentences = None if None in at else {s for s in at if s is not None}
+            if not f.red_flags.reaction_now(doc, context, sentences):
+                seen = kept
         screened, held = f.red_flags.run_and_held(doc, seen, context)
         return patients, screened, held
 

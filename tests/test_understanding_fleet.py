@@ -1013,6 +1013,37 @@ def test_evidence_is_quoted_from_the_original_text() -> None:
 # ---------------------------------------------------------------- regressions
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm allergic to aspirin, it makes me wheeze. Nausea and no appetite since last night.",
+        "peanuts se allergy hai, gala sooj jata hai. 2 din se bukhar aur jism dard ho raha hai",
+        "عندي حساسية من الأسبرين، يسوي لي ضيق تنفس. وعندي إسهال من أمس",
+        "مجھے مونگ پھلی سے الرجی ہے، گلا سوج جاتا ہے۔ کل سے بخار ہو رہا ہے",
+    ],
+)
+def test_words_of_now_about_another_complaint_do_not_make_an_allergy_an_attack(
+    understanding: Understanding, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert analysis.red_flags == []
+    assert analysis.allergies
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peanuts make my throat swell. I ate peanuts by mistake an hour ago and my throat swells now",
+        "الفول السوداني يسوي لي ضيق تنفس. أكلت فول سوداني قبل شوي",
+    ],
+)
+def test_words_of_now_beside_an_exposure_still_make_an_allergy_an_attack(
+    understanding: Understanding, text: str
+) -> None:
+    analysis, _ = understanding.analyze(text)
+    assert [flag.code for flag in analysis.red_flags] == ["anaphylaxis"]
+
+
 def test_a_medicine_named_as_an_allergy_is_not_a_medicine_taken(
     understanding: Understanding,
 ) -> None:

@@ -12,7 +12,7 @@ stiff neck + fever, and so on. The screen fails closed: if it raises, the result
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -233,6 +233,21 @@ class RedFlagScreen:
         floor"), neither denied nor hypothetical nor in the past. Said of anyone, they mean the
         person spoken of is the one to see now: the speaker may be a caregiver."""
         return self._said(doc, context, "acute_now")
+
+    def reaction_now(
+        self, doc: Doc, context: ContextMap, sentences: Collection[int] | None
+    ) -> bool:
+        """Whether an allergy's reaction, read in ``sentences`` (token sentence indices; None:
+        anywhere), is placed now: words of the present in its own sentence or in one telling
+        of an exposure ("peanuts make my throat swell. I ate satay an hour ago"), not in one
+        about another complaint ("aspirin makes me wheeze. Nausea since last night")."""
+        if sentences is None:
+            return self.acute_now(doc, context)
+        found = self._cues(doc)
+        exposed = {doc.tokens[m.start].sentence for m in found if m.payload == "allergic_exposure"}
+        at = set(sentences) | exposed
+        placed = [m for m in found if doc.tokens[m.start].sentence in at]
+        return self._said(doc, context, "acute_now", matches=placed)
 
     def relative_now(
         self,
