@@ -70,6 +70,9 @@ class Finding:
     sentence: int | None = None
     # The token indices of its words, [start, end), internal like sentence.
     span: tuple[int, int] | None = None
+    # The sentences of later mentions merged into this one ("my throat swells ... now my
+    # throat feels tight"), internal like sentence.
+    mentions: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -77,6 +80,7 @@ class Finding:
         del data["told_as_past"]
         del data["sentence"]
         del data["span"]
+        del data["mentions"]
         return data
 
 

@@ -420,16 +420,20 @@ class Understanding:
         patients = list(patients)
         # The screen sees every finding, allergy reactions included ("wheezing after peanuts"),
         # unless the reaction is only what a substance always does to the patient, said with
-        # nothing in its sentence that places it now ("peanuts make my lips swell, no allergy
-        # to medicines"; "aspirin makes me wheeze. Nausea since last night" is today's nausea,
-        # not today's wheeze).
+        # nothing that places it now ("peanuts make my lips swell, no allergy to medicines").
+        # A reaction told again outside the sentences of the habit is told as now ("peanuts
+        # make my throat swell. Had a biscuit, now my throat is swelling"). Words of now in a
+        # sentence about another complaint place that complaint, not the reaction ("aspirin
+        # makes me wheeze. Nausea since last night").
         seen = patients
-        if allergies and f.red_flags.habitual(doc, context):
+        habit = f.red_flags.habitual(doc, context) if allergies else frozenset()
+        if habit:
             kept = _without_allergy_reactions(patients, allergies)
-            at = [p.sentence for p in patients if p not in kept]
-            # A reaction of unknown sentence lets words anywhere place it now.
-            sentences = None if None in at else {s for s in at if s is not None}
-            if not f.red_flags.reaction_now(doc, context, sentences):
+            reactions = {s for p in patients if p not in kept for s in (p.sentence, *p.mentions)}
+            others = {p.sentence for p in kept if p.present and p.context == "current"}
+            elsewhere = {s for s in others - reactions if s is not None}
+            told_again = reactions - habit
+            if not told_again and not f.red_flags.reaction_now(doc, context, elsewhere):
                 seen = kept
         screened, held = f.red_flags.run_and_held(doc, seen, context)
         return patients, screened, held

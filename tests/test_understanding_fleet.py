@@ -1033,11 +1033,18 @@ def test_words_of_now_about_another_complaint_do_not_make_an_allergy_an_attack(
 @pytest.mark.parametrize(
     "text",
     [
-        "Peanuts make my throat swell. I ate peanuts by mistake an hour ago and my throat swells now",
+        "Peanuts make my throat swell. I ate peanuts by mistake an hour ago, my throat swells now",
         "الفول السوداني يسوي لي ضيق تنفس. أكلت فول سوداني قبل شوي",
+        # The reaction told again beside another complaint of now.
+        "I'm allergic to peanuts, my throat swells. Ate a cookie an hour ago and now my throat "
+        "feels tight and I feel dizzy",
+        "peanuts se allergy hai, gala sooj jata hai. aadha ghanta pehle biscuit khaya, ab gala "
+        "tight ho raha hai aur chakkar aa rahe hain",
+        "مجھے مونگ پھلی سے الرجی ہے، گلا سوج جاتا ہے۔ آدھا گھنٹہ پہلے بسکٹ کھایا، اب گلا سوج رہا "
+        "ہے اور چکر آ رہے ہیں",
     ],
 )
-def test_words_of_now_beside_an_exposure_still_make_an_allergy_an_attack(
+def test_an_allergy_told_with_an_exposure_or_told_again_now_is_an_attack(
     understanding: Understanding, text: str
 ) -> None:
     analysis, _ = understanding.analyze(text)

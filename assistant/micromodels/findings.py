@@ -456,6 +456,11 @@ def _fold_generic_pain(items: list[Finding], pain_concepts: set[str]) -> list[Fi
     return [f for index, f in enumerate(out) if index not in dropped]
 
 
+def _sentences(finding: Finding) -> tuple[int, ...]:
+    own = () if finding.sentence is None else (finding.sentence,)
+    return (*own, *finding.mentions)
+
+
 def _dedupe(items: list[Finding]) -> list[Finding]:
     out: dict[tuple[str, str, bool], Finding] = {}
     for finding in items:
@@ -471,6 +476,7 @@ def _dedupe(items: list[Finding]) -> list[Finding]:
             character=kept.character or finding.character,
             onset=kept.onset or finding.onset,
             confidence=max(kept.confidence, finding.confidence),
+            mentions=(*kept.mentions, *_sentences(finding)),
         )
     # A concept both denied and affirmed in one utterance stays as the patient said both.
     return list(out.values())

@@ -234,19 +234,16 @@ class RedFlagScreen:
         person spoken of is the one to see now: the speaker may be a caregiver."""
         return self._said(doc, context, "acute_now")
 
-    def reaction_now(
-        self, doc: Doc, context: ContextMap, sentences: Collection[int] | None
-    ) -> bool:
-        """Whether an allergy's reaction, read in ``sentences`` (token sentence indices; None:
-        anywhere), is placed now: words of the present in its own sentence or in one telling
-        of an exposure ("peanuts make my throat swell. I ate satay an hour ago"), not in one
-        about another complaint ("aspirin makes me wheeze. Nausea since last night")."""
-        if sentences is None:
-            return self.acute_now(doc, context)
+    def reaction_now(self, doc: Doc, context: ContextMap, elsewhere: Collection[int] = ()) -> bool:
+        """Whether an allergy's reaction is placed now: words of the present anywhere but in a
+        sentence of ``elsewhere`` (token sentence indices of sentences that tell only of
+        another complaint: "aspirin makes me wheeze. Nausea since last night" is today's
+        nausea, not today's wheeze). A sentence that tells of an exposure always counts
+        ("peanuts make my throat swell. Ate satay an hour ago, feel dizzy")."""
         found = self._cues(doc)
         exposed = {doc.tokens[m.start].sentence for m in found if m.payload == "allergic_exposure"}
-        at = set(sentences) | exposed
-        placed = [m for m in found if doc.tokens[m.start].sentence in at]
+        away = set(elsewhere) - exposed
+        placed = [m for m in found if doc.tokens[m.start].sentence not in away]
         return self._said(doc, context, "acute_now", matches=placed)
 
     def relative_now(
@@ -301,10 +298,15 @@ class RedFlagScreen:
             and not any(m.payload == "told_as_past" and dates_the_signs(m.start) for m in matches)
         )
 
-    def habitual(self, doc: Doc, context: ContextMap) -> bool:
-        """Words that make a reaction what a substance always does ("makes my lips swell",
-        "سوج جاتے ہیں"): an allergy to record, not an attack today."""
-        return self._said(doc, context, "habitual")
+    def habitual(self, doc: Doc, context: ContextMap) -> frozenset[int]:
+        """The sentences (token sentence indices) with words that make a reaction what a
+        substance always does ("makes my lips swell", "سوج جاتے ہیں"): an allergy to record,
+        not an attack today."""
+        return frozenset(
+            doc.tokens[m.start].sentence
+            for m in self._cues(doc)
+            if m.payload == "habitual" and self._said(doc, context, "habitual", matches=[m])
+        )
 
     def _cues(self, doc: Doc) -> list[Match[str]]:
         self.warm_up()
