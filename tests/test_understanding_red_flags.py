@@ -683,6 +683,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "pregnancy_vision_with_swelling": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I'm 35 weeks pregnant, vision is blurry and my ankles are puffed up since today",
+                "I'm 35 weeks pregnant, my ankles swell in the evening, my vision is fine",
+                "My sister had blurred vision and swollen legs in her last pregnancy",
+            ),
+            "ar": (
+                "أنا حامل في الشهر التاسع، نظري مغبش ورجولي منتفخة من اليوم",
+                "أنا حامل في الشهر التاسع ورجولي تنتفخ آخر اليوم، بس نظري عادي",
+                "أختي في حملها اللي فات كان عندها زغللة في العين ورجولها منتفخة",
+            ),
+            "ur": (
+                "میں حاملہ ہوں، نظر دھندلی ہے اور پاؤں سوج گئے ہیں",
+                "میں حاملہ ہوں، شام کو پاؤں سوج جاتے ہیں، نظر بالکل ٹھیک ہے",
+                "میری بہن کو پچھلے حمل میں دھندلا نظر آتا تھا اور پاؤں سوجے تھے",
+            ),
+        },
+    ),
     "pregnancy_pain_disabling": (
         "pregnancy_emergency",
         {
