@@ -393,6 +393,12 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
         ),
         ("I don't think I have a fever", {"fever": False}),
         ("The fever went away but the cough is still there", {"fever": False, "cough": True}),
+        # "gone" before a word of how it is now is a change, not what went away.
+        ("The headache has gone, the cough is still there", {"headache": False, "cough": True}),
+        (
+            "My tongue feels too big for my mouth and my voice has gone tight",
+            {"facial_swelling": True, "throat_swelling": True},
+        ),
         ("ما عندي حرارة، عندي كحة", {"fever": False, "cough": True}),
         ("لا حرارة ولا كحة", {"fever": False, "cough": False}),
         ("ما في شي غير الكحة", {"cough": True}),

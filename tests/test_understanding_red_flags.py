@@ -2856,6 +2856,33 @@ def test_dialect_wordings_of_an_emergency(
             "anaphylaxis",
         ),
         ("ur", "نانا جان کل شام سے بہکی بہکی باتیں کر رہے ہیں، پہچان نہیں رہے", "confusion"),
+        ("en", "this morning my dad asked me who I was and put his shoes in the oven", "confusion"),
+        ("en", "ate a spoon of the kheer and my voice has gone tight", "anaphylaxis"),
+        ("en", "nosebleed for an hour, pinching it and it just keeps pouring", "heavy_bleeding"),
+        ("en", "I've been giving my things away and wrote letters for my mum", "suicide_risk"),
+        ("ar", "زوجي حط يده على صدره يقول كأن أحد قاعد فوقه والعرق يصب منه", "cardiac_chest_pain"),
+        ("ar", "زميلي وجهه طايح من جهة ويده اليسار ما يقدر يحركها", "stroke_signs"),
+        ("ar", "أختي تقول إنها تفكر ترمي نفسها من البلكونة", "suicide_risk"),
+        ("ar", "أبوي وگع بالحمام، لگيناه على الگاع", "fainting"),
+        ("ar", "حرارته ٣٩ ولا يستطيع أن ينزل ذقنه إلى صدره", "meningitis_signs"),
+        (
+            "ur",
+            "سانس... بات پوری نہیں ہوتی، پمپ کے پف لیے کوئی فرق نہیں",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "ur",
+            "ٹیسٹ مثبت آیا ہے، پیٹ میں ایک طرف درد ہے جو کندھے تک جاتا ہے",
+            "pregnancy_emergency",
+        ),
+        (
+            "ur",
+            "ammi ne achanak sar dono haathon se pakar liya, aisa dard kabhi mehsoos nahi kiya",
+            "thunderclap_headache",
+        ),
+        ("ur", "ulti ka rang kahwe ke phuke jaisa hai", "vomiting_blood"),
+        ("ur", "subah paakhana kaala, tar jaisa tha", "gi_bleeding"),
+        ("ur", "jhinga khaya, zabaan moti si lagne lagi aur saans mein seeti", "anaphylaxis"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3656,6 +3683,35 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
     ],
 )
 def test_near_misses_of_the_thirty_ninth_split_raise_nothing(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
+
+
+# Near misses of the forty-first held-out split: a stranger's faint, a son's fit told before the
+# speaker's own complaint, a first delivery's bleeding, a numb face after the dentist, a past
+# summer's faint, a heart attack "that will come", breathlessness on stairs only, a joke owned as
+# one, a father's lasting weakness after a past stroke, a sister already on the ward.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A man in front of me at the bus stop fainted, I stayed with him. I'm ok"),
+        ("en", "My son had a fit at school today, he's home. I'm asking for me, sore throat"),
+        ("ar", "بولادتي الأولى نزفت كثير. الحين حامل بالثاني وكل شي تمام"),
+        ("ar", "طالع من عند دكتور الأسنان، نص وجهي وشفتي مخدرين"),
+        ("ur", "کل کلاس میں ایک لڑکی بےہوش ہو گئی تو میں بھی ڈر گئی، مجھے بھی چکر آتا ہے"),
+        ("ur", "پچھلی گرمیوں میں بس اسٹاپ پر بے ہوش ہو کر گر گیا تھا، اس کے بعد کبھی نہیں"),
+        ("ur", "اتنا کام ہے کہ دل کا دورہ پڑ جائے گا 😂 سینے میں کوئی درد نہیں"),
+        ("ur", "سیڑھیاں چڑھوں تو سانس پھول جاتا ہے، بیٹھے بیٹھے بالکل ٹھیک رہتا ہوں"),
+        ("ur", "dil karta hai chhat se chhalaang laga doon 😂 mazaq kar raha hoon. kamar dard hai"),
+        ("ur", "Abbu ko pichle saal falij hua tha, aadha jism ab tak kamzor hai. Mujhe BP hai"),
+        (
+            "ur",
+            "Behen ko subah daura para, ambulance le gayi, ab ward mein hai. Mujhe sar dard hai",
+        ),
+    ],
+)
+def test_near_misses_of_the_forty_first_split_raise_nothing(
     understanding: Understanding, lang: str, text: str
 ) -> None:
     assert _flags(understanding, text, lang) == []
