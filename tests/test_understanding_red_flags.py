@@ -703,6 +703,26 @@ CASES: dict[str, tuple[str, dict[str, tuple[str, str, str]]]] = {
             ),
         },
     ),
+    "pregnancy_fewer_movements": (
+        "pregnancy_emergency",
+        {
+            "en": (
+                "I'm 34 weeks pregnant and the baby hasn't moved since last night",
+                "I'm 34 weeks pregnant, no reduced movements, baby kicking lots",
+                "My sister had reduced baby movements in her last pregnancy",
+            ),
+            "ar": (
+                "أنا حامل في الشهر الثامن ومن أمس ما حسيت بحركة البيبي",
+                "أنا حامل في الشهر الثامن والبيبي يتحرك عادي، ما فيه قلة حركة الجنين",
+                "أختي في حملها اللي فات كانت حركة الجنين قليلة",
+            ),
+            "ur": (
+                "میں آٹھ مہینے کی حاملہ ہوں اور کل سے بچے کی حرکت محسوس نہیں ہو رہی",
+                "میں حاملہ ہوں، بچے کی حرکت کم نہیں ہوئی، ٹھیک ہل رہا ہے",
+                "میری بہن کو پچھلے حمل میں بچے کی حرکت کم ہو گئی تھی",
+            ),
+        },
+    ),
     "pregnancy_pain_disabling": (
         "pregnancy_emergency",
         {
@@ -2883,6 +2903,47 @@ def test_dialect_wordings_of_an_emergency(
         ("ur", "ulti ka rang kahwe ke phuke jaisa hai", "vomiting_blood"),
         ("ur", "subah paakhana kaala, tar jaisa tha", "gi_bleeding"),
         ("ur", "jhinga khaya, zabaan moti si lagne lagi aur saans mein seeti", "anaphylaxis"),
+        (
+            "en",
+            "Ammi was peeling potatoes when the knife just slid out of her right hand. When she "
+            "talks now it's like her mouth is full of cotton wool",
+            "stroke_signs",
+        ),
+        ("en", "her smile only goes up on one side since this morning", "stroke_signs"),
+        (
+            "en",
+            "my wife is 32 weeks, the pain in her belly is worse than her kidney stone was",
+            "pregnancy_emergency",
+        ),
+        (
+            "en",
+            "my wife is 32 weeks with twins and the babies haven't moved much since lunch",
+            "pregnancy_emergency",
+        ),
+        (
+            "en",
+            "An hour ago I got itchy all over, now my lips are getting fat and breathing feels "
+            "like it's through a straw",
+            "anaphylaxis",
+        ),
+        ("ar", "غبّشت الدنيا قدامي ووقعت، وما حسيت على حالي إلا والناس حواليّ", "fainting"),
+        ("ar", "جرحت ايدي من ۴۰ دقيقة، ضاغط عليها وبعده الدم ينزل ما وگف", "heavy_bleeding"),
+        ("ar", "أبوي متكور على جنبه وما يخلي أحد يلمس بطنه، يقول الألم ١٠ من ١٠", "acute_abdomen"),
+        ("ar", "أمي من العصر صارت تسألني منو أنتي ووين احنا", "confusion"),
+        ("ar", "زميلنا في الموقع بقى يتكلم كلام ما ليهو معنى وما عارف هو وين", "confusion"),
+        ("ur", "ابو وقت پوچھو تو رات بتاتے ہیں، مجھے ڈاکٹر صاحب کہہ کر بلا رہے ہیں", "confusion"),
+        (
+            "ur",
+            "دادا جان کو تکیے لگا کر بٹھایا ہے، پھر بھی دو لفظ بول کر ہانپنے لگتے ہیں",
+            "severe_breathing_difficulty",
+        ),
+        ("ur", "شوہر کا بائیں طرف کا ہونٹ نیچے لٹک گیا ہے اور بایاں ہاتھ بھاری ہے", "stroke_signs"),
+        ("ur", "Rashid sahab baat atak atak ke aur moti zuban se kar rahe hain", "stroke_signs"),
+        (
+            "ur",
+            "bachi ko tez bukhar tha, achanak poora jism kaanpne laga, aankhen ek taraf",
+            "seizure",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3712,6 +3773,35 @@ def test_near_misses_of_the_thirty_ninth_split_raise_nothing(
     ],
 )
 def test_near_misses_of_the_forty_first_split_raise_nothing(
+    understanding: Understanding, lang: str, text: str
+) -> None:
+    assert _flags(understanding, text, lang) == []
+
+
+# Near misses of the forty-second held-out split: a joke followed by "but seriously", a sister
+# in treatment after a past attempt, a stiff neck with a normal temperature, a numb face after
+# the dentist, a bleed that stopped, a stranger's fit at a bus stop, a medicine avoided for what
+# it once did.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ar", "نفسي أرمي نفسي من البلكونة 😂 بس بجد أنا كويسة، عايزة حاجة للصداع"),
+        ("ar", "أختي حاولت تأذي حالها الشهر الماضي وهلأ هي عم تتعالج. أنا منيحة"),
+        ("ar", "ولدي رقبته مشدودة من البلايستيشن. قست له الحرارة وطلعت عادية"),
+        ("ar", "ونص وجهي خدران وشفتي ثقيلة من البنج، بس أبتسم عادي ويدي زينة"),
+        ("ur", "انگلی پر چھری لگ گئی، دبا کر رکھا تو خون بند ہو گیا، ٹانکے کی ضرورت ہے؟"),
+        (
+            "ur",
+            "بس اسٹاپ پر ایک آدمی کو دورہ پڑا، میں نے اس کا سر گود میں رکھا جب تک ایمبولینس آئی",
+        ),
+        (
+            "en",
+            "this exam will make me jump off the roof 😂 but seriously I'm fine, just a headache",
+        ),
+        ("en", "she cant have calpol, last time it made her face swell. Chicken pox, very itchy"),
+    ],
+)
+def test_near_misses_of_the_forty_second_split_raise_nothing(
     understanding: Understanding, lang: str, text: str
 ) -> None:
     assert _flags(understanding, text, lang) == []
