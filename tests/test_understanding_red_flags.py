@@ -3727,12 +3727,14 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
     assert "pregnancy" not in {f.code for f in analysis.findings}
 
 
-# Near misses of the thirty-ninth held-out split: a sneezing fit is no fit, iron misspelt still
-# explains black stools, a relative's brain haemorrhage is no bleeding now, and thoughts of
-# self-harm that used to come are past.
+# Near misses of the held-out splits whose misses were read, one comment per split: each must
+# raise nothing, neither by the rules nor by resemblance.
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        # Thirty-ninth split: a sneezing fit is no fit, iron misspelt still explains black stools,
+        # a relative's brain haemorrhage is no bleeding now, and thoughts of self-harm that used
+        # to come are past.
         ("ur", "dhool mein jaun to cheenkon ka daura par jata hai, Cetirizine leti hun"),
         ("ur", "gard mein چھینکوں کا دورہ پڑ جاتا ہے"),
         ("ur", "Ferous sulphate 200 roz leta hun, 1 hafte se potty kaali aa rahi hai, dard nahi"),
@@ -3741,21 +3743,10 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
         ("ur", "دو سال پہلے خود کو نقصان پہنچانے کا سوچتی تھی، اب ایسے خیال نہیں آتے"),
         ("ur", "2 saal pehle khud ko nuqsan pohnchane ka sochti thi, ab aise khayal nahi aate"),
         ("en", "the speed bumps on the way here made my back ache, no rash"),
-    ],
-)
-def test_near_misses_of_the_thirty_ninth_split_raise_nothing(
-    understanding: Understanding, lang: str, text: str
-) -> None:
-    assert _flags(understanding, text, lang) == []
-
-
-# Near misses of the forty-first held-out split: a stranger's faint, a son's fit told before the
-# speaker's own complaint, a first delivery's bleeding, a numb face after the dentist, a past
-# summer's faint, a heart attack "that will come", breathlessness on stairs only, a joke owned as
-# one, a father's lasting weakness after a past stroke, a sister already on the ward.
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
+        # Forty-first split: a stranger's faint, a son's fit told before the speaker's own
+        # complaint, a first delivery's bleeding, a numb face after the dentist, a past summer's
+        # faint, a heart attack "that will come", breathlessness on stairs only, a joke owned as
+        # one, a father's lasting weakness after a past stroke, a sister already on the ward.
         ("en", "A man in front of me at the bus stop fainted, I stayed with him. I'm ok"),
         ("en", "My son had a fit at school today, he's home. I'm asking for me, sore throat"),
         ("ar", "بولادتي الأولى نزفت كثير. الحين حامل بالثاني وكل شي تمام"),
@@ -3770,21 +3761,10 @@ def test_near_misses_of_the_thirty_ninth_split_raise_nothing(
             "ur",
             "Behen ko subah daura para, ambulance le gayi, ab ward mein hai. Mujhe sar dard hai",
         ),
-    ],
-)
-def test_near_misses_of_the_forty_first_split_raise_nothing(
-    understanding: Understanding, lang: str, text: str
-) -> None:
-    assert _flags(understanding, text, lang) == []
-
-
-# Near misses of the forty-second held-out split: a joke followed by "but seriously", a sister
-# in treatment after a past attempt, a stiff neck with a normal temperature, a numb face after
-# the dentist, a bleed that stopped, a stranger's fit at a bus stop, a medicine avoided for what
-# it once did.
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
+        # Forty-second split: a joke followed by "but seriously", a sister in treatment after a
+        # past attempt, a stiff neck with a normal temperature, a numb face after the dentist, a
+        # bleed that stopped, a stranger's fit at a bus stop, a medicine avoided for what it once
+        # did.
         ("ar", "نفسي أرمي نفسي من البلكونة 😂 بس بجد أنا كويسة، عايزة حاجة للصداع"),
         ("ar", "أختي حاولت تأذي حالها الشهر الماضي وهلأ هي عم تتعالج. أنا منيحة"),
         ("ar", "ولدي رقبته مشدودة من البلايستيشن. قست له الحرارة وطلعت عادية"),
@@ -3801,7 +3781,7 @@ def test_near_misses_of_the_forty_first_split_raise_nothing(
         ("en", "she cant have calpol, last time it made her face swell. Chicken pox, very itchy"),
     ],
 )
-def test_near_misses_of_the_forty_second_split_raise_nothing(
+def test_near_misses_of_the_held_out_splits_raise_nothing(
     understanding: Understanding, lang: str, text: str
 ) -> None:
     assert _flags(understanding, text, lang) == []
