@@ -710,6 +710,42 @@ def test_a_relative_ill_now_is_the_patient(
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        (
+            "en",
+            "My mum has been confused since this morning and she's in hospital now. I have a cough",
+            "confusion",
+        ),
+        ("ar", "أبوي من الصبح عنده ألم في صدره وهو الحين في المستشفى. أنا عندي كحة", "chest_pain"),
+        (
+            "ur",
+            "آج صبح ابو کو سینے میں درد ہوا، اب ہسپتال میں داخل ہیں۔ مجھے کھانسی ہے",
+            "chest_pain",
+        ),
+        ("ur", "Bhai ko aaj subah daura para, ab ward mein hai. Mujhe sar dard hai", "seizure"),
+    ],
+)
+def test_a_relative_ill_today_but_already_in_care_is_not_the_patient(
+    understanding: Understanding, lang: str, text: str, code: str
+) -> None:
+    # "Since this morning" would make the relative the patient being brought; the hospital
+    # they are in already says they are not, and what they have stays theirs.
+    analysis, _ = understanding.analyze(text, lang)  # type: ignore[arg-type]
+    assert _one(analysis.findings, code).context == "family"
+    assert analysis.red_flags == []
+
+
+def test_a_relative_said_not_to_be_in_care_is_still_the_patient(
+    understanding: Understanding,
+) -> None:
+    text = "My dad is confused since this morning and is not in hospital now"
+    analysis, _ = understanding.analyze(text, "en")
+    assert _one(analysis.findings, "confusion").context == "current"
+    assert [flag.code for flag in analysis.red_flags] == ["confusion"]
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "code", "severity"),
     [
         (

@@ -46,8 +46,12 @@ CATEGORIES: tuple[Category, ...] = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHET
 # "لا والله", "نئیں جی"), which denies the question just before it: "chest pain? no, nothing
 # like that", "asked him if he thinks of hurting himself, he said no".
 # SAYS marks who gives the reply, between the question and it ("she says", "قال", "کہنے لگی").
+# IN_CARE marks words that say someone is already cared for ("she's in hospital now", "وهي
+# الحين في المستشفى", "ab ward mein hai", "the ambulance took him"): a "now" inside them places
+# no relative's symptom in the present, and the red-flag screen does not take such a relative
+# for the patient being brought (ContextMap.in_care).
 _QUESTION_KINDS = ("ASKED", "ANSWER_NO", "SAYS")
-_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT", "CONTINUES", *_QUESTION_KINDS)
+_KINDS = (*CATEGORIES, "TERMINATE", "PSEUDO", "CURRENT", "CONTINUES", "IN_CARE", *_QUESTION_KINDS)
 _DIRECTIONS = ("forward", "backward", "bidirectional")
 _RULE_KEYS = (
     "category",
@@ -110,11 +114,17 @@ class ContextMap:
     # Where the speaker turns from a relative to themselves ("وآني", "I", "مجھے"): the starts
     # of the terminators that are the speaker's own words (``speaker: true``).
     own_turns: tuple[int, ...] = ()
+    # The spans (start, end exclusive) of IN_CARE words: someone already in hospital.
+    in_care: tuple[tuple[int, int], ...] = ()
 
     def without(self, category: Category) -> ContextMap:
         """The same map with one category's scopes dropped."""
         kept = tuple(s for s in self.scopes if s.category != category)
-        return ContextMap(kept, self.own_turns)
+        return ContextMap(kept, self.own_turns, self.in_care)
+
+    def cared_for(self, start: int, end: int) -> bool:
+        """True when the span lies inside words that say someone is already in care."""
+        return any(overlaps(a, b, start, end) for a, b in self.in_care)
 
     def turned_to_self(self, at: int) -> bool:
         """True when the speaker turned to themselves between the last relative named before
@@ -264,11 +274,15 @@ class ContextModel:
         self.warm_up()
         assert self._matcher is not None
         with_trace = timed(self.name, self.version)
-        scopes, own = self.scopes(doc)
-        return Result(ContextMap(tuple(scopes), tuple(own)), with_trace.finish(confidence=1.0))
+        scopes, own, in_care = self.scopes(doc)
+        return Result(
+            ContextMap(tuple(scopes), tuple(own), tuple(in_care)),
+            with_trace.finish(confidence=1.0),
+        )
 
-    def scopes(self, doc: Doc) -> tuple[list[Scope], list[int]]:
-        """The scopes, and where the speaker turns to themselves (``ContextMap.own_turns``)."""
+    def scopes(self, doc: Doc) -> tuple[list[Scope], list[int], list[tuple[int, int]]]:
+        """The scopes, where the speaker turns to themselves (``ContextMap.own_turns``) and
+        the words that say someone is already in care (``ContextMap.in_care``)."""
         assert self._matcher is not None
         found = self._matcher.find_all(doc)
         pseudo = [m for m in found if m.payload.kind == "PSEUDO"]
@@ -292,8 +306,13 @@ class ContextModel:
             and overlaps(a.start, a.end, t.start, t.end)
         }
         sparing = {t for t, _ in spared}
+        # In-care words take no trigger's place: "Dad's in hospital" still names the father.
         chosen = longest_non_overlapping(
-            [m for m in kept if m not in sparing and m.payload.kind not in _QUESTION_KINDS]
+            [
+                m
+                for m in kept
+                if m not in sparing and m.payload.kind not in (*_QUESTION_KINDS, "IN_CARE")
+            ]
         )
         triggers = [m for m in kept if m.payload.kind in CATEGORIES]
         # A terminator inside a longer trigger ("not feeling", "don't have") does not stop it.
@@ -306,7 +325,13 @@ class ContextModel:
                 overlaps(t.start, t.end, m.start, m.end) for t in triggers if (m, t) not in spared
             )
         ]
-        current = [m for m in kept if m.payload.kind == "CURRENT"]
+        in_care = [(m.start, m.end) for m in kept if m.payload.kind == "IN_CARE"]
+        current = [
+            m
+            for m in kept
+            if m.payload.kind == "CURRENT"
+            and not any(overlaps(a, b, m.start, m.end) for a, b in in_care)
+        ]
         own = [t.start for t in terminators if t.payload.speaker]
         speaker_ends = {t.end for t in terminators if t.payload.speaker}
         tokens = doc.tokens
@@ -382,7 +407,12 @@ class ContextModel:
             denials,
             doc,
         )
-        return _speaking_for_patient(scopes, anaphors, current, own, doc), own
+        cared = [
+            (a, b)
+            for a, b in in_care
+            if not any(s.category == "NEGATED" and overlaps(s.start, s.end, a, b) for s in scopes)
+        ]
+        return _speaking_for_patient(scopes, anaphors, current, own, cared, doc), own, in_care
 
 
 def _opens_sentence(tokens: Sequence[Token], at: int) -> bool:
@@ -530,6 +560,7 @@ def _speaking_for_patient(
     anaphors: set[int],
     current: list[Match[ContextRule]],
     own: list[int],
+    cared: list[tuple[int, int]],
     doc: Doc,
 ) -> list[Scope]:
     """Drop FAMILY scopes that describe a relative's symptoms now ("My mum is 80 and since
@@ -537,11 +568,20 @@ def _speaking_for_patient(
     a present-time cue lies in one of its scopes or later in its sentence, unless the speaker
     has turned to themselves before it (``own``: the speaker's own words, "I", "وآني", "مجھے":
     "my sister had a stroke last year, and I now have tingling"); an anaphor ("she", "وہ")
-    goes with the relative it refers to, the nearest FAMILY trigger before it."""
+    goes with the relative it refers to, the nearest FAMILY trigger before it. A relative
+    said after it to be in care already (``cared``: "since this morning she's confused, she's
+    in hospital now") is not the patient being brought, and stays."""
     if not current:
         return scopes
 
+    def in_care(s: Scope) -> bool:
+        return any(
+            a >= s.trigger_end and not any(s.trigger_end <= t < a for t in own) for a, _ in cared
+        )
+
     def now(s: Scope) -> bool:
+        if in_care(s):
+            return False
         sentence = doc.tokens[s.trigger_start].sentence
         return any(
             overlaps(s.start, s.end, c.start, c.end)

@@ -261,7 +261,7 @@ class RedFlagScreen:
         ``findings``: those read in ``doc``, whose sentences tell which words of the past date
         the relative's signs (``_told_as_now``)."""
         found = self._cues(doc) if matches is None else matches
-        if self._said(doc, context, "in_hospital", matches=found):
+        if any(not context.categories(a, b) & _QUALIFYING for a, b in context.in_care):
             # "My nan fainted at church and she's in hospital now": cared for there already
             # ("he is not in hospital now" is denied, and he may be the patient).
             return False
@@ -327,6 +327,7 @@ class RedFlagScreen:
             m.payload == feature
             and not context.categories(m.start, m.end) & _QUALIFYING
             and not context.negated_in_gap(doc, m.start, m.end, m.phrase)
+            and not context.cared_for(m.start, m.end)
             and not (of_relative and context.turned_to_self(m.start))
             for m in (self._cues(doc) if matches is None else matches)
         )
@@ -429,6 +430,8 @@ class RedFlagScreen:
         said_of_others: dict[str, list[str]] = {}
         matches = self.matcher.find(doc)
         for m in matches:
+            if context.cared_for(m.start, m.end):  # the "now" of "she's in hospital now"
+                continue
             categories = context.categories(m.start, m.end)
             if m.payload == "acute_now":  # "suddenly", "just now": said of anyone, it is now
                 categories = categories & _QUALIFYING
