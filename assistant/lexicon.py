@@ -47,8 +47,9 @@ _TOKEN = re.compile(r"\n|\d+(?:\.\d+)?|[^\W\d_]+|[^\w\s]|_")
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ف", "ب", "ل")
 # Whole Arabic words that look like a clitic on a short stem of another language: "بقى"
 # ("became", normalized "بقي") is not ب + the Urdu "قے" (vomiting, normalized "قي"), and the
-# Urdu "بتایا" (told) is not ب + "تایا" (an uncle), nor "بولا" (said) ب + the denial "ولا".
-_NOT_CLITIC = frozenset({"بقي", "وبقي", "فبقي", "بتايا", "بولا"})
+# Urdu "بتایا" (told) is not ب + "تایا" (an uncle), nor "بولا" (said) ب + the denial "ولا"; "الكل"
+# (everyone) is not the "كل" of "كل ما" (whenever): "أعرف الكل وما عندي أي لخبطة" denies.
+_NOT_CLITIC = frozenset({"بقي", "وبقي", "فبقي", "بتايا", "بولا", "الكل", "والكل"})
 # The article never stands before a particle: "ألماً" (pain, normalized "الما") is not ال + the
 # negation "ما".
 _NOT_AFTER_ARTICLE = frozenset({"ما", "لا", "لم", "لن", "مو", "مش"})

@@ -16,6 +16,7 @@ from assistant.languages import Lang
 from assistant.lexicon import Doc
 from assistant.micromodels.red_flag_similarity import EXAMPLES_FILE, load_examples
 from assistant.micromodels.red_flags import SCREENING_ERROR
+from assistant.text import clean_input
 from assistant.understanding import Understanding, readable_for_resemblance
 from tests.conftest import KNOWLEDGE
 
@@ -559,3 +560,42 @@ def test_a_denied_sentence_may_not_raise_the_flag_whose_signs_it_denies(
     assert analysis.red_flags == []
     trace = next(t for t in traces if t.model == "red_flag_similarity")
     assert trace.note.split()[-1] == "denied-finding"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "resembles"),
+    [
+        (
+            "ur",
+            "Bachay ka bukhar kal utar gaya, aaj pet aur kamar pe gulabi daane nikle hain, "
+            "glass se dabao to gayab ho jate hain. Khel kood raha hai.",
+            True,
+        ),
+        ("en", "Spots on my tummy since lunch, they fade when I press a glass on them", False),
+    ],
+)
+def test_a_sign_told_as_the_harmless_kind_holds_its_flag_back_from_resemblance(
+    understanding: Understanding, lang: Lang, text: str, resembles: bool
+) -> None:
+    """Spots that fade under a glass: resemblance may not raise meningitis on them."""
+    analysis, traces = understanding.analyze(text, lang)
+    assert analysis.red_flags == []
+    fleet = understanding.fleet
+    doc = Doc(clean_input(text))
+    context = fleet.negation.run(doc).value
+    assert context is not None
+    findings = fleet.findings.run(doc, context, lang).value or []
+    assert "meningitis_signs" in fleet.red_flags.run_and_held(doc, findings, context)[1]
+    if resembles:  # the nearest example is a meningitis emergency, held back by the words
+        note = next(t for t in traces if t.model == "red_flag_similarity").note
+        assert note.endswith("explained")
+
+
+def test_a_reassurance_naming_an_unknown_feature_is_refused(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    rules = kb / "red_flags.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "meningitis_signs: [rash_fades]" in text
+    rules.write_text(text.replace("[rash_fades]", "[rash_fadez]"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"reassured_by\.meningitis_signs: unknown feature"):
+        Understanding(kb).fleet.red_flags.warm_up()

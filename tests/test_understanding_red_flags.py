@@ -2944,6 +2944,29 @@ def test_dialect_wordings_of_an_emergency(
             "bachi ko tez bukhar tha, achanak poora jism kaanpne laga, aankhen ek taraf",
             "seizure",
         ),
+        # The forty-third split's misses, in new words: half a face that will not move and a
+        # hand that lets go, lips and tongue swollen after a new tablet, a nan who thinks her
+        # carer is her sister, the "worst" headache in Egyptian and childbirth as the measure,
+        # a heaviness pulling to the left arm, eyes rolling up and a stiffened body, cloths
+        # soaked through, a head that burst "ek dum".
+        (
+            "en",
+            "grandad tried to smile and only half his face moved, then his right hand just let go "
+            "of his fork",
+            "stroke_signs",
+        ),
+        ("en", "an hour after the new tablet her lips and tongue are swollen", "anaphylaxis"),
+        ("en", "Since lunch my nan thinks her carer is her daughter", "confusion"),
+        ("ar", "من ربع ساعة جالي أوحش صداع في حياتي", "thunderclap_headache"),
+        ("ar", "من نص ساعة صدري تقيل وبيشد لدراعي الشمال", "cardiac_chest_pain"),
+        ("ar", "بنتي عينيها قلبت لفوق وجسمها اتصلب من شوية", "seizure"),
+        (
+            "ur",
+            "اچانک سر میں درد اٹھا، ایسا درد تو پیدائش میں بھی نہیں ہوا",
+            "thunderclap_headache",
+        ),
+        ("ur", "بازو پر گہرا کٹ ہے، تولیہ باندھا وہ بھی خون سے تر ہو گیا", "heavy_bleeding"),
+        ("ur", "naha rahi thi ke ek dum sar phat gaya, ulti bhi aayi", "thunderclap_headache"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3779,6 +3802,15 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
             "this exam will make me jump off the roof 😂 but seriously I'm fine, just a headache",
         ),
         ("en", "she cant have calpol, last time it made her face swell. Chicken pox, very itchy"),
+        # Forty-third split: an egg allergy that brings a child out in hives beside a tummy bug,
+        # breathless on the stairs but fine sitting or lying, "الكل" (everyone) before a denial,
+        # a list of signs denied as "none of these", dying of exam stress as a figure of speech.
+        ("en", "tummy bug since Sunday. he's allergic to nuts, they bring him out in hives"),
+        ("ar", "أنهج إذا مشيت بسرعة، بس وأنا قاعد أو نايم نفسي عادي"),
+        ("ar", "أنسى أسماء الناس أحيانًا، بس أعرف الكل وما عندي أي لخبطة"),
+        ("ur", "چائے کے بعد دل تیز دھڑکتا ہے۔ سینے میں درد یا چکر، ان میں سے کچھ نہیں"),
+        ("ur", "Seene mein dard, saans phoolna ya chakkar, in mein se kuch nahi. Bas khansi"),
+        ("ur", "امتحان کی ٹینشن سے تو ویسے ہی مر جاؤں گا ہاہا۔ بس زکام ہے"),
     ],
 )
 def test_near_misses_of_the_held_out_splits_raise_nothing(

@@ -70,6 +70,10 @@ class RedFlagRules:
     # Concepts that count when said of someone else ("my father just fainted") if the words
     # also say it is happening now (feature ``acute_now``): the speaker may be a caregiver.
     acute_in_others: frozenset[str] = frozenset()
+    # Features that tell a flag's sign is the harmless kind ("the spots fade under a glass"):
+    # said of the patient, the flag is held back, so resemblance may not raise it; a rule still
+    # may, on other signs (``reassured_by`` in red_flags.yaml).
+    reassured_by: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def load(cls, knowledge_dir: Path, vocab: Vocabulary) -> RedFlagRules:
@@ -78,7 +82,7 @@ class RedFlagRules:
             load_yaml(path),
             "top level",
             path,
-            allowed=("flags", "features", "rules", "acute_in_others"),
+            allowed=("flags", "features", "rules", "acute_in_others", "reassured_by"),
             required=("flags", "features", "rules"),
         )
         flags: dict[str, tuple[str, TriageLevel]] = {}
@@ -141,6 +145,15 @@ class RedFlagRules:
             raise ConfigError(f"{path}: acute_in_others: unknown concept(s) {unknown}")
         if acute_in_others and "acute_now" not in features:
             raise ConfigError(f"{path}: acute_in_others needs the feature 'acute_now'")
+        reassured_by: list[tuple[str, tuple[str, ...]]] = []
+        raw_reassured = data.get("reassured_by") or {}
+        for fid, said in check_mapping(raw_reassured, "reassured_by", path, allowed=flags).items():
+            where = f"reassured_by.{fid}"
+            named = tuple(str_list(said, where, path))
+            unknown_features = sorted(set(named) - set(features))
+            if unknown_features:
+                raise ConfigError(f"{path}: {where}: unknown feature(s) {unknown_features}")
+            reassured_by.append((str(fid), named))
         cues: list[tuple[str, str]] = []
         paths = [path]
         for _lang, lang_path in language_files(knowledge_dir, "red_flags"):
@@ -155,7 +168,7 @@ class RedFlagRules:
             cues += entries_from_table(
                 phrase_table(lang_data["features"], "features", lang_path, features)
             )
-        return cls(flags, features, tuple(rules), cues, paths, acute_in_others)
+        return cls(flags, features, tuple(rules), cues, paths, acute_in_others, tuple(reassured_by))
 
 
 # Context that keeps an "acute now" word from placing anything in the present.
@@ -217,8 +230,9 @@ class RedFlagScreen:
         self, doc: Doc, findings: Sequence[Finding], context: ContextMap = EMPTY_CONTEXT
     ) -> tuple[Result[list[RedFlag]], frozenset[str]]:
         """``run``, and the flags a rule read the signs of but held back for what explains
-        them (its ``none``: black stools on iron tablets). Resemblance may not raise those: the
-        rules have read the words and found them harmless."""
+        them (its ``none``: black stools on iron tablets), or whose sign the words tell is the
+        harmless kind (``reassured_by``: spots that fade under a glass). Resemblance may not
+        raise those: the rules have read the words and found them harmless."""
         timer = timed(self.name, self.version)
         try:
             self.warm_up()
@@ -482,6 +496,9 @@ class RedFlagScreen:
             # swelling tongue, and the stroke rules after this one no longer see slurred speech.
             for old, new in rule.names:
                 evidence.setdefault(new, []).extend(evidence.pop(old, []))
+        for flag, reassuring in self._rules.reassured_by:
+            if any(feature in evidence for feature in reassuring):
+                held.add(flag)
         return list(raised.values()), frozenset(held - raised.keys())
 
 
