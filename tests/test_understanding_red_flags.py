@@ -2967,6 +2967,14 @@ def test_dialect_wordings_of_an_emergency(
         ),
         ("ur", "بازو پر گہرا کٹ ہے، تولیہ باندھا وہ بھی خون سے تر ہو گیا", "heavy_bleeding"),
         ("ur", "naha rahi thi ke ek dum sar phat gaya, ulti bhi aayi", "thunderclap_headache"),
+        # Development lines long missed: pregnant with a first baby is pregnant now, and
+        # "shayad" before a number guesses the number, not the faint.
+        (
+            "en",
+            "pregnant with my first baby and bleeding with cramps since this morning",
+            "pregnancy_emergency",
+        ),
+        ("ur", "namaz ke baad gir gaya, shayad 2 second hosh nahi raha", "fainting"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
