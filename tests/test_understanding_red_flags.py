@@ -2975,6 +2975,20 @@ def test_dialect_wordings_of_an_emergency(
             "pregnancy_emergency",
         ),
         ("ur", "namaz ke baad gir gaya, shayad 2 second hosh nahi raha", "fainting"),
+        # Development emergencies only resemblance raised, now read by the rules: found shaking
+        # on the floor, "never ever had a headache like this", sleeping pills collected.
+        (
+            "en",
+            "no fit for two years, then this morning my wife found me shaking on the floor",
+            "seizure",
+        ),
+        (
+            "en",
+            "out of nowhere a bang at the back of my head, never ever had a headache like this",
+            "thunderclap_headache",
+        ),
+        ("ur", "میں نے نیند کی گولیاں جمع کر کے رکھ لیں ہیں، آج رات سب کھا لوں گا", "suicide_risk"),
+        ("ur", "saari goliyan ikatthi kar ke rakh li hain", "suicide_risk"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3819,6 +3833,7 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
         ("ur", "چائے کے بعد دل تیز دھڑکتا ہے۔ سینے میں درد یا چکر، ان میں سے کچھ نہیں"),
         ("ur", "Seene mein dard, saans phoolna ya chakkar, in mein se kuch nahi. Bas khansi"),
         ("ur", "امتحان کی ٹینشن سے تو ویسے ہی مر جاؤں گا ہاہا۔ بس زکام ہے"),
+        ("ur", "dawai ek saath kha lun ya alag alag? pet mein gas hai"),
     ],
 )
 def test_near_misses_of_the_held_out_splits_raise_nothing(
