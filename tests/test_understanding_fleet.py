@@ -811,8 +811,21 @@ def test_unknown_key_lists_the_allowed_keys(tmp_path: Path) -> None:
     assert "negation.yaml" in message and "'directon'" in message
     assert (
         "allowed keys: category, direction, max_scope, not_after_own_turn, over_commas, "
-        "over_sentence, phrases, requires_earlier, speaker, terminates" in message
+        "over_sentence, over_terminators, phrases, requires_earlier, speaker, terminates" in message
     )
+
+
+def test_a_forward_rule_may_not_reach_over_terminators(tmp_path: Path) -> None:
+    kb = _copy(tmp_path)
+    path = kb / "en" / "negation.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    direction: forward", "    direction: forward\n    over_terminators: true", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"over_terminators must be true or false, on a backward"):
+        Understanding(kb)
 
 
 def test_missing_required_field_is_named(tmp_path: Path) -> None:

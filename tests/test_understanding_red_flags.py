@@ -3834,6 +3834,13 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
         ("ur", "Seene mein dard, saans phoolna ya chakkar, in mein se kuch nahi. Bas khansi"),
         ("ur", "امتحان کی ٹینشن سے تو ویسے ہی مر جاؤں گا ہاہا۔ بس زکام ہے"),
         ("ur", "dawai ek saath kha lun ya alag alag? pet mein gas hai"),
+        # A joke owned as one takes back its whole clause, over the "ہی" that reads as "ہے" and
+        # a "hai", and a laugh followed by the real complaint takes it back too.
+        ("ur", "نتیجہ دیکھ کر لگتا ہے خودکشی ہی کر لوں 😂 مذاق ہے، بس سر درد ہے"),
+        (
+            "ur",
+            "office ka kaam dekh ke khudkushi ka dil karta hai 😂 asal masla ye hai ke zukaam hai",
+        ),
     ],
 )
 def test_near_misses_of_the_held_out_splits_raise_nothing(

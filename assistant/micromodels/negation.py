@@ -61,6 +61,7 @@ _RULE_KEYS = (
     "requires_earlier",
     "over_commas",
     "over_sentence",
+    "over_terminators",
     "speaker",
     "not_after_own_turn",
     "phrases",
@@ -95,6 +96,9 @@ class ContextRule:
     # has turned to themselves it refers to what they just said ("my uncle died of a bleed.
     # I get tension headaches, they build up slowly"), not to the relative named before.
     not_after_own_turn: bool = False
+    # A backward scope no terminator stops: a joke owned as one takes back the whole clause it
+    # follows, its "is" and "but" too ("خودکشی ہی کر لوں 😂 مذاق ہے", whose "ہی" reads as "ہے").
+    over_terminators: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +234,13 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
                 raise ConfigError(
                     f"{path}: {where}.over_sentence must be true or false, on a backward rule"
                 )
+            over_terminators = rule.get("over_terminators", False)
+            if not isinstance(over_terminators, bool) or (
+                over_terminators and direction != "backward"
+            ):
+                raise ConfigError(
+                    f"{path}: {where}.over_terminators must be true or false, on a backward rule"
+                )
             speaker = rule.get("speaker", False)
             if not isinstance(speaker, bool) or (speaker and kind != "TERMINATE"):
                 raise ConfigError(f"{path}: {where}.speaker must be true or false, on TERMINATE")
@@ -249,6 +260,7 @@ def load_rules(knowledge_dir: Path) -> tuple[list[tuple[str, ContextRule]], list
                 over_sentence,
                 speaker,
                 not_after_own_turn,
+                over_terminators,
             )
             entries.extend(
                 (phrase, parsed) for phrase in str_list(rule["phrases"], f"{where}.phrases", path)
@@ -379,7 +391,8 @@ class ContextModel:
                 start = m.start
                 words = 0
                 may_cross = rule.over_sentence and _opens_sentence(tokens, m.start)
-                while start > 0 and start not in stop_ends:
+                stopped_at = frozenset() if rule.over_terminators else stop_ends
+                while start > 0 and start not in stopped_at:
                     before = tokens[start - 1].text
                     if before in BOUNDARIES:
                         if not may_cross:
