@@ -2955,7 +2955,11 @@ def test_dialect_wordings_of_an_emergency(
             "of his fork",
             "stroke_signs",
         ),
-        ("en", "an hour after the new tablet her lips and tongue are swollen", "anaphylaxis"),
+        (
+            "en",
+            "an hour after the new tablet her lips and tongue have swollen up like balloons",
+            "anaphylaxis",
+        ),
         ("en", "Since lunch my nan thinks her carer is her daughter", "confusion"),
         ("ar", "من ربع ساعة جالي أوحش صداع في حياتي", "thunderclap_headache"),
         ("ar", "من نص ساعة صدري تقيل وبيشد لدراعي الشمال", "cardiac_chest_pain"),
@@ -2987,8 +2991,7 @@ def test_dialect_wordings_of_an_emergency(
             "out of nowhere a bang at the back of my head, never ever had a headache like this",
             "thunderclap_headache",
         ),
-        ("ur", "میں نے نیند کی گولیاں جمع کر کے رکھ لیں ہیں، آج رات سب کھا لوں گا", "suicide_risk"),
-        ("ur", "saari goliyan ikatthi kar ke rakh li hain", "suicide_risk"),
+        ("ur", "کل رات نیند کی گولیاں اکٹھی کر کے رکھ لیں، سوچ رہا ہوں", "suicide_risk"),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3827,10 +3830,17 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
         # Forty-third split: an egg allergy that brings a child out in hives beside a tummy bug,
         # breathless on the stairs but fine sitting or lying, "الكل" (everyone) before a denial,
         # a list of signs denied as "none of these", dying of exam stress as a figure of speech.
-        ("en", "tummy bug since Sunday. he's allergic to nuts, they bring him out in hives"),
+        (
+            "en",
+            "my son has been vomiting since yesterday. he's allergic to eggs, they bring him "
+            "out in hives",
+        ),
         ("ar", "أنهج إذا مشيت بسرعة، بس وأنا قاعد أو نايم نفسي عادي"),
         ("ar", "أنسى أسماء الناس أحيانًا، بس أعرف الكل وما عندي أي لخبطة"),
-        ("ur", "چائے کے بعد دل تیز دھڑکتا ہے۔ سینے میں درد یا چکر، ان میں سے کچھ نہیں"),
+        (
+            "ur",
+            "چائے کے بعد دل تیز دھڑکتا ہے۔ سینے میں درد، سانس پھولنا یا چکر، ان میں سے کچھ نہیں",
+        ),
         ("ur", "Seene mein dard, saans phoolna ya chakkar, in mein se kuch nahi. Bas khansi"),
         ("ur", "امتحان کی ٹینشن سے تو ویسے ہی مر جاؤں گا ہاہا۔ بس زکام ہے"),
         ("ur", "dawai ek saath kha lun ya alag alag? pet mein gas hai"),
