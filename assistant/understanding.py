@@ -57,7 +57,10 @@ def read_by_the_rules(doc: Doc, read: tuple[frozenset[int], frozenset[int]]) -> 
 
 
 def readable_for_resemblance(
-    doc: Doc, context: ContextMap, read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ
+    doc: Doc,
+    context: ContextMap,
+    read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ,
+    greetings: frozenset[int] = frozenset(),
 ) -> str:
     """The sentences resemblance can read: those without a denial, a relative, the past or a
     hypothetical ("I don't need pillows to breathe" reads like orthopnoea), and not already
@@ -66,23 +69,28 @@ def readable_for_resemblance(
     the other sentences of the message are still compared ("I am not one to make a fuss. A
     heavy pressure came on in my chest ..."). Words that only sound like a denial ("bleeding
     that won't stop") are the context model's pseudo-triggers and open no scope. Empty when no
-    sentence is readable."""
+    sentence is readable. A greeting that opens a sentence (``greetings``: its token indices)
+    is left out: "مرحبا، أنا أم خالد." is then too short to compare, where whole it lay nearest
+    a confused mother."""
     kinds = _qualifiers_by_sentence(doc, context)
     skipped = read_by_the_rules(doc, read)
-    if not kinds and not skipped:
+    if not kinds and not skipped and not greetings:
         return doc.text
-    return _sentences(doc, lambda n: n not in kinds and n not in skipped)
+    return _sentences(doc, lambda n: n not in kinds and n not in skipped, greetings)
 
 
 def denied_for_resemblance(
-    doc: Doc, context: ContextMap, read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ
+    doc: Doc,
+    context: ContextMap,
+    read: tuple[frozenset[int], frozenset[int]] = _NOTHING_READ,
+    greetings: frozenset[int] = frozenset(),
 ) -> str:
     """The sentences whose only qualifier is a denial ("his arm won't lift", "no fever but she
     is not making sense"), not read whole by the findings model: resemblance compares them with
     the examples that tell a denial too. Empty when there is none."""
     kinds = _qualifiers_by_sentence(doc, context)
     skipped = read_by_the_rules(doc, read)
-    return _sentences(doc, lambda n: kinds.get(n) == {"NEGATED"} and n not in skipped)
+    return _sentences(doc, lambda n: kinds.get(n) == {"NEGATED"} and n not in skipped, greetings)
 
 
 def refused_by_denial(
@@ -106,12 +114,24 @@ def _qualifiers_by_sentence(doc: Doc, context: ContextMap) -> dict[int, set[str]
     return kinds
 
 
-def _sentences(doc: Doc, keep: Callable[[int], bool]) -> str:
-    """The sentences (by number) that ``keep`` keeps, in the patient's own words."""
+def _sentences(
+    doc: Doc, keep: Callable[[int], bool], greetings: frozenset[int] = frozenset()
+) -> str:
+    """The sentences (by number) that ``keep`` keeps, in the patient's own words, each
+    without the greeting tokens that open it."""
     sentences: dict[int, list[int]] = {}
+    greeted: set[int] = set()
     for t in doc.tokens:
-        if keep(t.sentence):
-            sentences.setdefault(t.sentence, []).append(t.index)
+        if not keep(t.sentence):
+            continue
+        if t.sentence not in sentences:
+            # Still opening the sentence: a greeting, and the comma after it.
+            if t.index in greetings:
+                greeted.add(t.sentence)
+                continue
+            if t.sentence in greeted and not t.is_word:
+                continue
+        sentences.setdefault(t.sentence, []).append(t.index)
     return " ".join(doc.evidence(ids[0], ids[-1] + 1) for ids in sentences.values())
 
 
@@ -354,13 +374,14 @@ class Understanding:
         if not flags:
             # Wordings the rules were not written for: the whole sentence against examples.
             read = self.read_tokens(doc, allergies) if findings is not None else _NOTHING_READ
-            readable = readable_for_resemblance(doc, ctx, read)
+            greetings = f.red_flags.greetings(doc)
+            readable = readable_for_resemblance(doc, ctx, read, greetings)
             skipped = None
             if not readable:
                 # Why nothing is left to compare: a qualifier in every sentence, or words the
                 # findings and medications models read whole.
                 skipped = "read" if readable_for_resemblance(doc, ctx) else "qualified"
-            denied = denied_for_resemblance(doc, ctx, read)
+            denied = denied_for_resemblance(doc, ctx, read, greetings)
             refused = refused_by_denial(f.red_flags, findings or [], denied)
             # Nor what the rules read and held back for what explains it (iron's black stools).
             resembles = f.red_flag_similarity.run(readable, skipped, denied, refused, explained)

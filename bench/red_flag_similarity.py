@@ -123,9 +123,10 @@ def rules_and_readable(
         _patients, screened, held = u.screen_rules(doc, context, findings, told.allergies)
         flagged.append(bool(screened.value))
         read = u.read_tokens(doc, told)
-        text = readable_for_resemblance(doc, context, read)
+        greetings = f.red_flags.greetings(doc)
+        text = readable_for_resemblance(doc, context, read, greetings)
         readable.append("" if too_short(text) else text)
-        denial = denied_for_resemblance(doc, context, read)
+        denial = denied_for_resemblance(doc, context, read, greetings)
         denied.append("" if too_short(denial) else denial)
         explained.append(held)
         # Neither comparison may raise what the rules held back (the denied one as shipped).

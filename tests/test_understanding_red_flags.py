@@ -3851,6 +3851,11 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
             "ur",
             "office ka kaam dekh ke khudkushi ka dil karta hai 😂 asal masla ye hai ke zukaam hai",
         ),
+        # A colleague's faint told before "I only came for" the speaker's own headache.
+        (
+            "ar",
+            "زميلي في الدوام طاح مغمى عليه اليوم الصبح وودوه بالإسعاف. أنا جاي بس عشان صداع من أمس",
+        ),
     ],
 )
 def test_near_misses_of_the_held_out_splits_raise_nothing(

@@ -322,6 +322,13 @@ class RedFlagScreen:
             if m.payload == "habitual" and self._said(doc, context, "habitual", matches=[m])
         )
 
+    def greetings(self, doc: Doc) -> frozenset[int]:
+        """Token indices of the greetings ("hello doctor", "مرحبا", "salam"): the ``greeting``
+        feature's words, wherever they stand."""
+        return frozenset(
+            i for m in self._cues(doc) if m.payload == "greeting" for i in range(m.start, m.end)
+        )
+
     def _cues(self, doc: Doc) -> list[Match[str]]:
         self.warm_up()
         assert self.matcher is not None
