@@ -501,6 +501,22 @@ def test_concept_labels_come_from_the_shared_vocabulary(understanding: Understan
             "ہونٹ نہیں سوجے، سانس بالکل ٹھیک ہے",
             {"facial_swelling": False, "shortness_of_breath": False},
         ),
+        # Words that deny on their own ("وزن نہیں گرا") are not denied again by the "نہ" of
+        # "neither ... nor" after them.
+        (
+            "چکر آتا ہے، لیکن وزن نہیں گرا نہ بے ہوش ہوئی",
+            {"dizziness": True, "weight_loss": False, "fainting": False},
+        ),
+        # A test told negative denies what it tested for.
+        ("Pregnancy test was negative, I'm just tired", {"pregnancy": False, "fatigue": True}),
+        # "now" between the denial and what it denies.
+        (
+            "انجلطت قبل سنتين وتعافيت، ولا أعاني الآن من أي ضعف أو صعوبة في الكلام",
+            {"weakness": False, "slurred_speech": False},
+        ),
+        # A missed period is a finding; its "nahi" denies nothing.
+        ("Periods 2 mahine se nahi aaye, thori matli hai", {"missed_period": True, "nausea": True}),
+        ("ماہواری دو مہینے سے نہیں آئی", {"missed_period": True}),
     ],
 )
 def test_negation_scope(understanding: Understanding, text: str, expected: dict[str, bool]) -> None:

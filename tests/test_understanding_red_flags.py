@@ -2992,6 +2992,67 @@ def test_dialect_wordings_of_an_emergency(
             "thunderclap_headache",
         ),
         ("ur", "کل رات نیند کی گولیاں اکٹھی کر کے رکھ لیں، سوچ رہا ہوں", "suicide_risk"),
+        # The forty-fourth held-out split's misses, in other words.
+        ("en", "my dad keeled over in the garden ten minutes ago", "fainting"),
+        (
+            "en",
+            "my wife is curled up in bed and won't let anyone touch her stomach, if she moves "
+            "even a bit she screams",
+            "acute_abdomen",
+        ),
+        (
+            "en",
+            "Nan phoned asking when Grandad is coming home, he died years ago, and she didn't "
+            "know she was in her own flat. She was completely fine at lunch",
+            "confusion",
+        ),
+        (
+            "en",
+            "my little sister is 8. at breakfast she went stiff and her arms and legs were "
+            "jerking. it stopped but now she's snoring and we can't wake her",
+            "seizure",
+        ),
+        ("ar", "قرصتني نحلة وهلق شفافي عم ينفخو وصرت اتنفس بالعافية", "anaphylaxis"),
+        ("ar", "من ساعة رجلي اليسار ثقيلة أجرها جر والكاسة طاحت من يدي اليسار", "stroke_signs"),
+        ("ar", "كل ما أتمدد أحس روحي طالعة وأقعد طول الليل", "severe_breathing_difficulty"),
+        (
+            "ur",
+            "ابو سینہ مل رہے ہیں، کہتے ہیں جیسے چھاتی پر اینٹیں رکھ دی ہوں "
+            "اور ٹھنڈا پسینہ آ رہا ہے",
+            "cardiac_chest_pain",
+        ),
+        (
+            "ur",
+            "بیوی کہہ رہی ہے اچانک سر پھٹ گیا ہے اور روشنی بری لگ رہی ہے",
+            "thunderclap_headache",
+        ),
+        (
+            "ur",
+            "Dadi ko subha se kuch ho gya he, mujhe apni beti samjh rahi hain aur poochti hain "
+            "ye kiska ghar he",
+            "confusion",
+        ),
+        (
+            "ur",
+            "pehle jabre mein dard tha, ab neeche seene tak aa gaya hai aur pasina aa raha hai",
+            "cardiac_chest_pain",
+        ),
+        (
+            "ur",
+            "abbu chai ka cup baar baar gira rahe hain, kehte hain daayan haath apna nahi lag raha",
+            "stroke_signs",
+        ),
+        (
+            "ur",
+            "bachi ko bukhar hai aur pairon pe jamni nishan hain, glass daba ke dekha to bhi gaye "
+            "nahi",
+            "meningitis_signs",
+        ),
+        (
+            "ur",
+            "7 mahine ki pregnant hoon, abhi shalwar khoon se bhari hui thi",
+            "pregnancy_emergency",
+        ),
     ],
 )
 def test_an_emergency_is_read_by_the_rules(
@@ -3850,6 +3911,21 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
         (
             "ur",
             "office ka kaam dekh ke khudkushi ka dil karta hai 😂 asal masla ye hai ke zukaam hai",
+        ),
+        # The forty-fourth held-out split's false alarms, in other words.
+        ("ar", "زميلي في الشغل أغمى عليه اليوم من الحر وودوه المستشفى. أنا بقى عندي زكام من يومين"),
+        ("ar", "گبل ثلاث سنين طحت مغمى علي بالعرس، هسه زين وبس أريد فحص دم"),
+        ("ur", "شادی میں ایک انکل گرمی سے بے ہوش ہو گئے تھے۔ مجھے بس نزلہ ہے"),
+        ("ur", "کھڑے ہوتے ہی ذرا سا چکر آتا ہے، کبھی گری نہیں نہ بے ہوش ہوئی"),
+        ("ur", "شام کو ہلکا سر درد ہوتا ہے، اچانک یا بہت تیز والا درد کبھی نہیں ہوا"),
+        (
+            "ur",
+            "mere bete ko jab 3 saal ka tha bukhar mein jhatke aaye thay, ab 7 saal ka hai aur "
+            "sirf khansi hai",
+        ),
+        (
+            "ur",
+            "exam ka result dekh ke to main behosh hi ho jaunga 😅 mazaaq tha, bas sar dard hai",
         ),
         # A colleague's faint told before "I only came for" the speaker's own headache.
         (

@@ -283,7 +283,13 @@ class FindingsModel:
 
 def _denied_after(context: ContextMap, span: Span) -> bool:
     """A denial that follows the words and reaches back over them ("theek nahi"), or one
-    right before them ("he is not speaking normally")."""
+    right before them ("he is not speaking normally"). Words that hold a denial of their own
+    ("کبھی گری نہیں") are not denied again by the "نہ" of "neither ... nor" after them."""
+    if any(
+        s.category == "NEGATED" and span.start <= s.trigger_start and s.trigger_end <= span.end
+        for s in context.scopes
+    ):
+        return False
     return any(
         s.category == "NEGATED"
         and (
