@@ -378,9 +378,14 @@ class Understanding:
             readable = readable_for_resemblance(doc, ctx, read, greetings)
             skipped = None
             if not readable:
-                # Why nothing is left to compare: a qualifier in every sentence, or words the
-                # findings and medications models read whole.
-                skipped = "read" if readable_for_resemblance(doc, ctx) else "qualified"
+                # Why nothing is left to compare: a qualifier in every sentence, words the
+                # findings and medications models read whole, or greetings alone ("hello").
+                if readable_for_resemblance(doc, ctx, greetings=greetings):
+                    skipped = "read"
+                elif greetings and readable_for_resemblance(doc, ctx):
+                    skipped = "greeting"
+                else:
+                    skipped = "qualified"
             denied = denied_for_resemblance(doc, ctx, read, greetings)
             refused = refused_by_denial(f.red_flags, findings or [], denied)
             # Nor what the rules read and held back for what explains it (iron's black stools).

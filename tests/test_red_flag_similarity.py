@@ -187,12 +187,22 @@ def test_an_unread_clause_beside_a_finding_is_still_compared(
     assert readable_for_resemblance(doc, context, read) == text
 
 
-@pytest.mark.parametrize("text", ["hello", "2 years", "worse at night"])
+@pytest.mark.parametrize("text", ["ok thanks", "2 years", "worse at night"])
 def test_a_short_answer_is_left_to_the_rules(understanding: Understanding, text: str) -> None:
     analysis, traces = understanding.analyze(text, "en")
     assert analysis.red_flags == []
     trace = next(t for t in traces if t.model == "red_flag_similarity")
     assert trace.note == "skipped:short"
+
+
+@pytest.mark.parametrize(("text", "language"), [("hello", "en"), ("السلام عليكم", "ar")])
+def test_a_greeting_alone_is_not_compared(
+    understanding: Understanding, text: str, language: Lang
+) -> None:
+    analysis, traces = understanding.analyze(text, language)
+    assert analysis.red_flags == []
+    trace = next(t for t in traces if t.model == "red_flag_similarity")
+    assert trace.note == "skipped:greeting"
 
 
 def test_not_asked_when_the_rules_already_raised_a_flag(understanding: Understanding) -> None:
@@ -609,8 +619,8 @@ def test_a_denied_sentence_may_not_raise_the_flag_whose_signs_it_denies(
     [
         (
             "ur",
-            "Bachay ka bukhar kal utar gaya, aaj pet aur kamar pe gulabi daane nikle hain, "
-            "glass se dabao to gayab ho jate hain. Khel kood raha hai.",
+            "Bachay ko tez bukhar hai, sust para hai aur jism pe daane nikle hain jo glass se "
+            "dabao to gayab ho jate hain",
             True,
         ),
         ("en", "Spots on my tummy since lunch, they fade when I press a glass on them", False),

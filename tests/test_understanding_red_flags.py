@@ -3927,6 +3927,12 @@ def test_a_pregnancy_told_by_its_weeks_is_a_pregnancy(understanding: Understandi
             "ur",
             "exam ka result dekh ke to main behosh hi ho jaunga 😅 mazaaq tha, bas sar dard hai",
         ),
+        # A rash that fades under a glass, in words the non-blanching list held inside them.
+        (
+            "ur",
+            "Beti ko bukhar hai aur jism pe laal daane hain, glass se dabane par gayab ho jate "
+            "hain",
+        ),
         # A colleague's faint told before "I only came for" the speaker's own headache.
         (
             "ar",
